@@ -1,0 +1,12 @@
+//! devcluster: a development cluster that answers the OpenShift image API from memory.
+//!
+//! The library is the API semantics as a plain `handle(request) -> response`, free of any
+//! async runtime, so the same code runs behind the native HTTP server (`server` feature) and,
+//! later, inside the browser for the static demo.
+
+pub mod api;
+pub mod seed;
+pub mod store;
+
+pub use api::{ApiRequest, ApiResponse};
+pub use store::Cluster;

@@ -1,0 +1,315 @@
+//! The demo data: an `openshift` project with the image streams the tutorial starts from
+//! (`oc get is -n openshift`), written by this project. Digests are derived from the tag and its
+//! history position so every run shows the same values.
+
+use crate::store::Cluster;
+use imagestream_model::imagestream::{
+    LookupPolicy, ObjectReference, TagImportPolicy, TagReferencePolicy,
+};
+use imagestream_model::time::format_rfc3339;
+use imagestream_model::{
+    ImageStream, ImageStreamSpec, ImageStreamStatus, NamedTagEventList, ObjectMeta, TagEvent,
+    TagReference,
+};
+use std::collections::BTreeMap;
+
+/// Host of the cluster's internal registry as OpenShift names it.
+pub const INTERNAL_REGISTRY: &str = "image-registry.openshift-image-registry.svc:5000";
+
+const DAY: i64 = 86_400_000;
+
+/// One seeded tag: its source and how many days ago each image in its history arrived
+/// (newest first).
+struct SeedTag {
+    name: &'static str,
+    source: Source,
+    history_days_ago: &'static [i64],
+}
+
+enum Source {
+    /// Imported from an external registry.
+    Docker(&'static str),
+    /// An alias of another tag of the same stream.
+    Alias(&'static str),
+}
+
+struct SeedStream {
+    name: &'static str,
+    display_name: &'static str,
+    tags: &'static [SeedTag],
+}
+
+const fn docker(name: &'static str, pull: &'static str, days: &'static [i64]) -> SeedTag {
+    SeedTag {
+        name,
+        source: Source::Docker(pull),
+        history_days_ago: days,
+    }
+}
+
+const fn alias(name: &'static str, target: &'static str) -> SeedTag {
+    SeedTag {
+        name,
+        source: Source::Alias(target),
+        history_days_ago: &[],
+    }
+}
+
+const OPENSHIFT_STREAMS: &[SeedStream] = &[
+    SeedStream {
+        name: "httpd",
+        display_name: "Apache HTTP Server (httpd)",
+        tags: &[
+            docker(
+                "2.4-el9",
+                "registry.access.redhat.com/ubi9/httpd-24:latest",
+                &[3, 40, 95],
+            ),
+            docker(
+                "2.4-el8",
+                "registry.access.redhat.com/ubi8/httpd-24:latest",
+                &[12, 130],
+            ),
+            alias("latest", "2.4-el9"),
+        ],
+    },
+    SeedStream {
+        name: "mongodb",
+        display_name: "MongoDB",
+        tags: &[
+            docker(
+                "3.6",
+                "registry.redhat.io/rhscl/mongodb-36-rhel7:latest",
+                &[400, 700],
+            ),
+            alias("latest", "3.6"),
+        ],
+    },
+    SeedStream {
+        name: "nginx",
+        display_name: "Nginx HTTP server and a reverse proxy",
+        tags: &[
+            docker(
+                "1.24-ubi9",
+                "registry.access.redhat.com/ubi9/nginx-124:latest",
+                &[1, 20],
+            ),
+            docker(
+                "1.22-ubi8",
+                "registry.access.redhat.com/ubi8/nginx-122:latest",
+                &[60],
+            ),
+            alias("latest", "1.24-ubi9"),
+        ],
+    },
+    SeedStream {
+        name: "postgresql",
+        display_name: "PostgreSQL",
+        tags: &[
+            docker(
+                "16-el9",
+                "registry.redhat.io/rhel9/postgresql-16:latest",
+                &[2, 33, 70],
+            ),
+            docker(
+                "15-el9",
+                "registry.redhat.io/rhel9/postgresql-15:latest",
+                &[9],
+            ),
+            docker(
+                "13-el8",
+                "registry.redhat.io/rhel8/postgresql-13:latest",
+                &[210],
+            ),
+            alias("latest", "16-el9"),
+        ],
+    },
+    SeedStream {
+        name: "python",
+        display_name: "Python",
+        tags: &[
+            docker(
+                "3.12-ubi9",
+                "registry.access.redhat.com/ubi9/python-312:latest",
+                &[5, 26],
+            ),
+            docker(
+                "3.11-ubi9",
+                "registry.access.redhat.com/ubi9/python-311:latest",
+                &[6],
+            ),
+            docker(
+                "3.9-ubi8",
+                "registry.access.redhat.com/ubi8/python-39:latest",
+                &[150, 300],
+            ),
+            alias("latest", "3.12-ubi9"),
+        ],
+    },
+];
+
+/// A cluster holding the demo `openshift` project, with history times relative to `now_millis`.
+pub fn demo_cluster(now_millis: i64) -> Cluster {
+    let mut cluster = Cluster::new();
+    for seed in OPENSHIFT_STREAMS {
+        cluster.create_image_stream(build_stream("openshift", seed, now_millis));
+    }
+    cluster
+}
+
+fn build_stream(namespace: &str, seed: &SeedStream, now: i64) -> ImageStream {
+    let oldest_day = seed
+        .tags
+        .iter()
+        .flat_map(|t| t.history_days_ago.iter().copied())
+        .max()
+        .unwrap_or(0);
+    let mut spec_tags = Vec::new();
+    let mut status_tags: BTreeMap<&str, Vec<TagEvent>> = BTreeMap::new();
+    for tag in seed.tags {
+        let from = match tag.source {
+            Source::Docker(pull) => ObjectReference {
+                kind: "DockerImage".into(),
+                name: pull.into(),
+                ..ObjectReference::default()
+            },
+            Source::Alias(target) => ObjectReference {
+                kind: "ImageStreamTag".into(),
+                name: target.into(),
+                ..ObjectReference::default()
+            },
+        };
+        spec_tags.push(TagReference {
+            name: tag.name.into(),
+            annotations: Some(Some(BTreeMap::from([(
+                "openshift.io/display-name".to_owned(),
+                format!("{} {}", seed.display_name, tag.name),
+            )]))),
+            from: Some(from),
+            generation: Some(Some(1)),
+            import_policy: Some(TagImportPolicy {
+                import_mode: Some("Legacy".into()),
+                ..TagImportPolicy::default()
+            }),
+            reference_policy: Some(TagReferencePolicy {
+                policy_type: "Local".into(),
+                ..TagReferencePolicy::default()
+            }),
+            ..TagReference::default()
+        });
+        if let Source::Docker(pull) = tag.source {
+            let repository = pull.rsplit_once(':').map_or(pull, |(repo, _)| repo);
+            let events = tag
+                .history_days_ago
+                .iter()
+                .enumerate()
+                .map(|(position, days)| {
+                    let digest = seed_digest(seed.name, tag.name, position);
+                    TagEvent {
+                        created: format_rfc3339(now - days * DAY),
+                        docker_image_reference: format!("{repository}@{digest}"),
+                        image: digest,
+                        generation: Some(1),
+                        ..TagEvent::default()
+                    }
+                })
+                .collect();
+            status_tags.insert(tag.name, events);
+        }
+    }
+    // An alias tag resolves to its target's current image, as the server records it.
+    for tag in seed.tags {
+        if let Source::Alias(target) = tag.source {
+            if let Some(current) = status_tags.get(target).and_then(|events| events.first()) {
+                let event = current.clone();
+                status_tags.insert(tag.name, vec![event]);
+            }
+        }
+    }
+    ImageStream {
+        metadata: ObjectMeta {
+            name: Some(seed.name.into()),
+            namespace: Some(namespace.into()),
+            creation_timestamp: Some(Some(format_rfc3339(now - (oldest_day + 1) * DAY))),
+            annotations: Some(BTreeMap::from([(
+                "openshift.io/display-name".to_owned(),
+                seed.display_name.to_owned(),
+            )])),
+            ..ObjectMeta::default()
+        },
+        spec: Some(ImageStreamSpec {
+            lookup_policy: Some(LookupPolicy::default()),
+            tags: Some(spec_tags),
+            ..ImageStreamSpec::default()
+        }),
+        status: Some(ImageStreamStatus {
+            docker_image_repository: format!("{INTERNAL_REGISTRY}/{namespace}/{}", seed.name),
+            tags: Some(
+                status_tags
+                    .into_iter()
+                    .map(|(tag, events)| NamedTagEventList {
+                        tag: tag.into(),
+                        items: Some(Some(events)),
+                        ..NamedTagEventList::default()
+                    })
+                    .collect(),
+            ),
+            ..ImageStreamStatus::default()
+        }),
+        ..ImageStream::default()
+    }
+}
+
+/// A reproducible `sha256:<64 hex>` for a seeded tag's history position.
+fn seed_digest(stream: &str, tag: &str, position: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(format!(
+        "imagestream-console seed {stream}:{tag}#{position}"
+    ));
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imagestream_model::columns::tags_newest_first;
+
+    #[test]
+    fn aliases_point_at_their_targets_current_image() {
+        let cluster = demo_cluster(0);
+        let httpd = cluster.image_stream("openshift", "httpd").unwrap();
+        let image_of = |tag: &str| {
+            httpd
+                .status_tags()
+                .iter()
+                .find(|t| t.tag == tag)
+                .and_then(|t| t.events().first())
+                .map(|e| e.image.clone())
+        };
+        assert_eq!(image_of("latest"), image_of("2.4-el9"));
+        assert!(image_of("latest").unwrap().starts_with("sha256:"));
+        assert_eq!(image_of("latest").unwrap().len(), 71);
+    }
+
+    #[test]
+    fn history_is_newest_first() {
+        let cluster = demo_cluster(1_700_000_000_000);
+        let postgresql = cluster.image_stream("openshift", "postgresql").unwrap();
+        assert_eq!(tags_newest_first(postgresql)[..2], ["16-el9", "latest"]);
+        let history = postgresql
+            .status_tags()
+            .iter()
+            .find(|t| t.tag == "16-el9")
+            .unwrap();
+        let created: Vec<_> = history
+            .events()
+            .iter()
+            .map(|e| e.created.as_str())
+            .collect();
+        let mut sorted = created.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(created, sorted);
+        assert_eq!(created.len(), 3);
+    }
+}

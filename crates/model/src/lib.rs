@@ -1,0 +1,16 @@
+//! What things are: the OpenShift image types, the rules the server applies to them and the views
+//! `oc` derives from them. Pure Rust with no I/O, shared by the console (wasm32) and devcluster
+//! (native and wasm32), so both sides agree on every field and every rule.
+
+pub mod columns;
+pub mod imagestream;
+pub mod meta;
+pub mod reference;
+pub mod time;
+pub mod validation;
+
+pub use imagestream::{
+    ImageStream, ImageStreamSpec, ImageStreamStatus, NamedTagEventList, TagEvent,
+    TagEventCondition, TagReference,
+};
+pub use meta::{List, ListMeta, ObjectMeta, Status};

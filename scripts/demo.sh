@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds everything and runs the console against the built-in development cluster.
+# Usage: scripts/demo.sh [PORT]   (default 8080; devcluster binds 127.0.0.1 only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${1:-8080}
+
+bash scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+echo "[demo] building the console (trunk build --release)"
+mkdir -p target
+if ! trunk build --release > target/trunk-build.log 2>&1; then
+  tail -n 60 target/trunk-build.log
+  echo "[demo] the console build failed (full output in target/trunk-build.log)" >&2
+  exit 1
+fi
+
+echo "[demo] building devcluster"
+cargo build --release -p imagestream-devcluster --locked --quiet
+
+cat <<MSG
+
+  imagestream-console is starting at http://127.0.0.1:$port/
+  The development cluster holds the demo project "openshift" (httpd, mongodb, nginx,
+  postgresql, python). No log-in is needed yet: devcluster serves the API to this machine
+  only (127.0.0.1). Stop with Ctrl-C.
+
+MSG
+exec target/release/devcluster --listen "127.0.0.1:$port" --dist dist

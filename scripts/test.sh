@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: set-up, formatting, lints (native and wasm32), unit
+# tests, component tests in headless Chromium, the release build, the bundle report, and
+# end-to-end tests against devcluster. Stops at the first failure; ends with the test count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+bash scripts/setup.sh
+export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+
+log=target/test-output.log
+mkdir -p target
+: > "$log"
+started=$(date +%s)
+step() { printf '\n== %s\n' "$*"; }
+# Runs a build step with its output in target/NAME.log, shown only if it fails.
+quietly() {
+  local name=$1; shift
+  if "$@" > "target/$name.log" 2>&1; then
+    echo "ok ($*)"
+  else
+    tail -n 60 "target/$name.log"
+    echo "FAILED: $* (full output in target/$name.log)" >&2
+    exit 1
+  fi
+}
+# Runs a test command, keeping its output for the final count.
+run_tests() { "$@" 2>&1 | grep -v 'Stylers debug output' | tee -a "$log"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings 2>&1 | grep -v 'Stylers debug output'
+
+step "clippy (wasm32: console and model)"
+cargo clippy --target wasm32-unknown-unknown -p imagestream-console -p imagestream-model --all-targets --locked -- -D warnings 2>&1 | grep -v 'Stylers debug output'
+
+step "release build (trunk)"
+rm -rf dist
+quietly trunk-build trunk build --release
+
+step "bundle report"
+bash scripts/bundle-report.sh dist
+
+step "devcluster binary for the end-to-end tests"
+quietly devcluster-build cargo build -p imagestream-devcluster --locked
+
+step "unit and end-to-end tests (native)"
+run_tests cargo test --workspace --locked
+
+step "component tests (wasm32, headless Chromium)"
+run_tests cargo test --target wasm32-unknown-unknown -p imagestream-console --locked
+
+passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
+failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')
+printf '\nall checks done in %ss\n' "$(( $(date +%s) - started ))"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,144 @@
+//! The client side of the cluster API: where the server is, typed calls, and errors that keep
+//! the server's `Status` reason and message so pages can show them where the user acted.
+
+use imagestream_model::{ImageStream, List, Status};
+use serde::{de::DeserializeOwned, Deserialize};
+use std::fmt;
+
+/// Run-time settings read from `config.json`, so one build serves every cluster and host.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Config {
+    /// Base URL of the API server; empty means the console's own origin.
+    pub api_server: String,
+    /// The project opened first.
+    pub default_namespace: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            api_server: String::new(),
+            default_namespace: "openshift".into(),
+        }
+    }
+}
+
+/// Why a call to the cluster failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with a Kubernetes `Status` (or a bare HTTP error).
+    Status(Status),
+    /// The request never got an answer (server down, CORS refused, offline).
+    Network(String),
+    /// The answer was not what the API promises.
+    Decode(String),
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Status(status) => {
+                let reason = status.reason.as_deref().unwrap_or("Error");
+                let message = status
+                    .message
+                    .as_deref()
+                    .unwrap_or("the server gave no message");
+                write!(f, "{reason}: {message}")
+            }
+            ApiError::Network(detail) => write!(f, "Cannot reach the API server: {detail}"),
+            ApiError::Decode(detail) => {
+                write!(f, "Unexpected answer from the API server: {detail}")
+            }
+        }
+    }
+}
+
+/// Reads `config.json` next to the page (resolved against the document's base URL).
+pub async fn load_config() -> Result<Config, ApiError> {
+    get_json("config.json").await
+}
+
+/// `oc get is -n NAMESPACE`: the image streams of one project.
+pub async fn list_image_streams(
+    config: &Config,
+    namespace: &str,
+) -> Result<List<ImageStream>, ApiError> {
+    let url = format!(
+        "{}/apis/image.openshift.io/v1/namespaces/{}/imagestreams",
+        config.api_server.trim_end_matches('/'),
+        encode_path_segment(namespace)
+    );
+    get_json(&url).await
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let response = gloo_net::http::Request::get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|err| ApiError::Network(err.to_string()))?;
+    let status = response.status();
+    let body = response
+        .text()
+        .await
+        .map_err(|err| ApiError::Network(err.to_string()))?;
+    if !(200..300).contains(&status) {
+        return Err(ApiError::Status(status_from_body(status, &body)));
+    }
+    serde_json::from_str(&body).map_err(|err| ApiError::Decode(err.to_string()))
+}
+
+/// The server's Status if the body holds one, else a Status made from the HTTP code.
+fn status_from_body(code: u16, body: &str) -> Status {
+    serde_json::from_str::<Status>(body)
+        .ok()
+        .filter(|status| status.kind.as_deref() == Some("Status"))
+        .unwrap_or_else(|| {
+            let text: String = body.chars().take(200).collect();
+            Status::failure(code, "Unknown", format!("HTTP {code}: {}", text.trim()))
+        })
+}
+
+/// Percent-encodes one path segment so a name can never add path components.
+fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_body_keeps_the_server_reason_and_message() {
+        let body = r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"imagestreams.image.openshift.io is forbidden: User \"dev\" cannot list resource","reason":"Forbidden","code":403}"#;
+        let error = ApiError::Status(status_from_body(403, body));
+        assert_eq!(
+            error.to_string(),
+            "Forbidden: imagestreams.image.openshift.io is forbidden: User \"dev\" cannot list resource"
+        );
+    }
+
+    #[test]
+    fn a_bare_http_error_still_says_what_happened() {
+        let error = ApiError::Status(status_from_body(502, "<html>Bad gateway</html>"));
+        assert_eq!(
+            error.to_string(),
+            "Unknown: HTTP 502: <html>Bad gateway</html>"
+        );
+    }
+
+    #[test]
+    fn names_cannot_escape_their_path_segment() {
+        assert_eq!(encode_path_segment("openshift"), "openshift");
+        assert_eq!(encode_path_segment("../x?y=1"), "..%2Fx%3Fy%3D1");
+    }
+}

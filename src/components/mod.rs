@@ -1,0 +1,3 @@
+//! View pieces shared by the screens.
+
+pub mod imagestream_table;

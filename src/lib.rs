@@ -1,0 +1,11 @@
+//! imagestream-console: a web console for OpenShift image streams, compiled to WebAssembly.
+//!
+//! `api` talks to the cluster, `pages` are the screens, `components` the pieces they share;
+//! what things are and the rules about them live in the `imagestream-model` crate.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod pages;
+
+pub use app::App;

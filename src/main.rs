@@ -1,0 +1,6 @@
+//! Browser entry point: mounts the console into the page.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(imagestream_console::App);
+}

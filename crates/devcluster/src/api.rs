@@ -87,10 +87,10 @@ impl Cluster {
         let list = List {
             api_version: Some("image.openshift.io/v1".into()),
             kind: Some("ImageStreamList".into()),
-            metadata: ListMeta {
+            metadata: Some(ListMeta {
                 resource_version: Some(self.resource_version().to_string()),
                 ..ListMeta::default()
-            },
+            }),
             items: self.image_streams(namespace).collect::<Vec<_>>(),
         };
         ApiResponse::json(200, &list)
@@ -136,8 +136,8 @@ mod tests {
         let names: Vec<_> = list.items.iter().map(|s| s.metadata.name()).collect();
         assert_eq!(names, ["httpd", "mongodb", "nginx", "postgresql", "python"]);
         assert_eq!(
-            list.metadata.resource_version,
-            Some(cluster.resource_version().to_string())
+            list.resource_version(),
+            Some(cluster.resource_version().to_string().as_str())
         );
     }
 

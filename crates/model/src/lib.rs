@@ -3,14 +3,22 @@
 //! (native and wasm32), so both sides agree on every field and every rule.
 
 pub mod columns;
+pub mod discovery;
+pub mod image;
 pub mod imagestream;
 pub mod meta;
+pub mod project;
 pub mod reference;
+pub mod tags;
 pub mod time;
 pub mod validation;
+pub mod workload;
 
+pub use image::{Image, ImageStreamImage, ImageStreamImport, ImageStreamTag};
 pub use imagestream::{
     ImageStream, ImageStreamSpec, ImageStreamStatus, NamedTagEventList, TagEvent,
     TagEventCondition, TagReference,
 };
-pub use meta::{List, ListMeta, ObjectMeta, Status};
+pub use meta::{List, ListMeta, ObjectMeta, Status, Table, WatchEvent};
+pub use project::{Project, User};
+pub use workload::{Deployment, DeploymentConfig, Pod, ReplicaSet, Service};

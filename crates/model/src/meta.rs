@@ -88,12 +88,28 @@ pub struct List<T> {
     /// e.g. `ImageStreamList`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// Version and continue token of the list.
-    #[serde(default)]
-    pub metadata: ListMeta,
+    /// Version and continue token of the list (absent in hand-written List files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ListMeta>,
     /// The objects. The server sends `null` for an empty list in some versions; both read as empty.
     #[serde(default, deserialize_with = "crate::meta::null_as_default")]
     pub items: Vec<T>,
+}
+
+impl<T> List<T> {
+    /// The list's resourceVersion, the point a watch continues from.
+    pub fn resource_version(&self) -> Option<&str> {
+        self.metadata.as_ref()?.resource_version.as_deref()
+    }
+
+    /// The token for the next chunk, if more items remain.
+    pub fn continue_token(&self) -> Option<&str> {
+        self.metadata
+            .as_ref()?
+            .continue_token
+            .as_deref()
+            .filter(|token| !token.is_empty())
+    }
 }
 
 /// The Kubernetes `Status` object: how the server reports errors (and some successes).
@@ -174,4 +190,66 @@ pub mod nullable {
             None => serializer.serialize_none(),
         }
     }
+}
+
+/// One event of a watch stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub struct WatchEvent<T> {
+    /// `ADDED`, `MODIFIED`, `DELETED`, `BOOKMARK` or `ERROR`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// The object (a `Status` for ERROR events, a bare resourceVersion for BOOKMARK).
+    pub object: T,
+}
+
+/// Server-side printed output (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Table {
+    /// `meta.k8s.io/v1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// `Table`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// List metadata (resourceVersion, continue).
+    #[serde(default)]
+    pub metadata: ListMeta,
+    /// The columns, in order.
+    #[serde(default)]
+    pub column_definitions: Vec<TableColumn>,
+    /// One row per object.
+    #[serde(default)]
+    pub rows: Vec<TableRow>,
+}
+
+/// A Table column definition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableColumn {
+    /// Column title, e.g. `Image Repository`.
+    pub name: String,
+    /// `string`, `integer`, `date`…
+    #[serde(rename = "type")]
+    pub column_type: String,
+    /// Format hint such as `name`.
+    #[serde(default)]
+    pub format: String,
+    /// What the column shows.
+    #[serde(default)]
+    pub description: String,
+    /// 0 for default columns, higher for `-o wide`.
+    #[serde(default)]
+    pub priority: i32,
+}
+
+/// A Table row.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableRow {
+    /// One cell per column.
+    pub cells: Vec<Value>,
+    /// The object (or its metadata), when requested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<Value>,
 }

@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod image;
 pub mod imagestream;
 pub mod meta;
+pub mod plan;
 pub mod project;
 pub mod reference;
 pub mod tags;

@@ -4,6 +4,7 @@
 
 pub mod columns;
 pub mod discovery;
+pub mod graph;
 pub mod image;
 pub mod imagestream;
 pub mod meta;

@@ -5,6 +5,10 @@
 //! later, inside the browser for the static demo.
 
 pub mod api;
+pub mod patch;
+pub mod registry;
+#[cfg(feature = "server")]
+pub mod registry_http;
 pub mod seed;
 pub mod store;
 

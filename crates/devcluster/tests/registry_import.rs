@@ -1,0 +1,825 @@
+//! Image import against real registries on 127.0.0.1 only.
+//!
+//! * `real_registry_import`: Debian's `docker-registry` (distribution 2.8) started with its own
+//!   config in a temp dir, images built offline as OCI layouts and pushed with `skopeo`, then
+//!   resolved through `RegistryClient` and compared with what the registry itself says.
+//! * `token_and_basic_auth`: a tiny HTTP server in this file plays a registry with a Bearer
+//!   token server and one with Basic auth, to check the credential flows and their messages.
+//!
+//! When `docker-registry` or `skopeo` is missing the first test is skipped with a message, or
+//! fails when `CI=true`.
+#![cfg(feature = "server")]
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use imagestream_devcluster::registry::{
+    sha256_digest, ImageSource, ImportFailure, ResolveRequest, MEDIA_TYPE_DOCKER_MANIFEST,
+    MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST,
+};
+use imagestream_devcluster::registry_http::{Credentials, RegistryClient};
+use imagestream_model::reference;
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const REGISTRY: &str = "/usr/bin/docker-registry";
+
+/// A directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "devcluster-{tag}-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A docker-registry process on 127.0.0.1, killed when dropped.
+struct LocalRegistry {
+    child: Child,
+    port: u16,
+    dir: TempDir,
+}
+
+impl Drop for LocalRegistry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl LocalRegistry {
+    fn start() -> Self {
+        let dir = TempDir::new("registry");
+        let port = free_port();
+        let config = dir.0.join("config.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
+                dir.0.join("data").display()
+            ),
+        )
+        .unwrap();
+        let log = std::fs::File::create(dir.0.join("registry.log")).unwrap();
+        let child = Command::new(REGISTRY)
+            .arg("serve")
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start docker-registry");
+        let mut registry = LocalRegistry { child, port, dir };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(mut response) = plain_agent()
+                .get(&format!("http://127.0.0.1:{port}/v2/"))
+                .call()
+            {
+                if response.status() == 200 {
+                    let _ = response.body_mut().read_to_vec();
+                    break;
+                }
+            }
+            if let Ok(Some(status)) = registry.child.try_wait() {
+                panic!(
+                    "docker-registry exited with {status}: {}",
+                    std::fs::read_to_string(registry.dir.0.join("registry.log"))
+                        .unwrap_or_default()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "docker-registry did not answer /v2/ within 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        registry
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+/// A ureq agent for checks made by the test itself (no proxy, errors as responses).
+fn plain_agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build(),
+    )
+}
+
+/// Writes a blob into an OCI layout; returns its descriptor fields.
+fn put_blob(layout: &Path, bytes: &[u8]) -> (String, usize) {
+    let digest = sha256_digest(bytes);
+    let hex = digest.trim_start_matches("sha256:");
+    std::fs::write(layout.join("blobs/sha256").join(hex), bytes).unwrap();
+    (digest, bytes.len())
+}
+
+/// One gzip tar layer holding one file.
+fn layer(content: &str) -> (Vec<u8>, String) {
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(content.len() as u64);
+    header.set_mode(0o644);
+    header.set_mtime(1_700_000_000);
+    header.set_cksum();
+    tar.append_data(&mut header, "hello.txt", content.as_bytes())
+        .unwrap();
+    let tar = tar.into_inner().unwrap();
+    let diff_id = sha256_digest(&tar);
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(&tar).unwrap();
+    (gz.finish().unwrap(), diff_id)
+}
+
+/// Writes one platform image (layer, config, manifest) into the layout; returns the manifest
+/// descriptor.
+fn put_image(layout: &Path, architecture: &str) -> Value {
+    let (layer, diff_id) = layer(&format!("hello from {architecture}\n"));
+    let (layer_digest, layer_size) = put_blob(layout, &layer);
+    let config = json!({
+        "created": "2024-01-02T03:04:05.123456789Z",
+        "architecture": architecture,
+        "os": "linux",
+        "config": {
+            "ExposedPorts": {"8080/tcp": {}},
+            "Env": ["PATH=/usr/bin", "GREETING=hello"],
+            "Cmd": ["/hello"],
+            "WorkingDir": "/srv",
+            "Labels": {"io.k8s.display-name": "demo app"},
+            "StopSignal": "SIGTERM"
+        },
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+        "history": [{"created_by": "hand made"}]
+    });
+    let (config_digest, config_size) = put_blob(layout, &serde_json::to_vec(&config).unwrap());
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": MEDIA_TYPE_OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_size},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": layer_size}]
+    });
+    let (digest, size) = put_blob(layout, &serde_json::to_vec(&manifest).unwrap());
+    json!({"mediaType": MEDIA_TYPE_OCI_MANIFEST, "digest": digest, "size": size,
+           "platform": {"architecture": architecture, "os": "linux"}})
+}
+
+/// An OCI layout whose `latest` is one amd64 image, or an index of arm64 + amd64.
+fn oci_layout(dir: &Path, multi_arch: bool) -> PathBuf {
+    let layout = dir.join(if multi_arch { "multi" } else { "single" });
+    std::fs::create_dir_all(layout.join("blobs/sha256")).unwrap();
+    std::fs::write(
+        layout.join("oci-layout"),
+        r#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .unwrap();
+    let mut top = if multi_arch {
+        let entries = vec![put_image(&layout, "arm64"), put_image(&layout, "amd64")];
+        let index =
+            json!({"schemaVersion": 2, "mediaType": MEDIA_TYPE_OCI_INDEX, "manifests": entries});
+        let (digest, size) = put_blob(&layout, &serde_json::to_vec(&index).unwrap());
+        json!({"mediaType": MEDIA_TYPE_OCI_INDEX, "digest": digest, "size": size})
+    } else {
+        let mut descriptor = put_image(&layout, "amd64");
+        descriptor.as_object_mut().unwrap().remove("platform");
+        descriptor
+    };
+    top["annotations"] = json!({"org.opencontainers.image.ref.name": "latest"});
+    std::fs::write(
+        layout.join("index.json"),
+        serde_json::to_vec(&json!({"schemaVersion": 2, "manifests": [top]})).unwrap(),
+    )
+    .unwrap();
+    layout
+}
+
+fn skopeo_copy(tmp: &Path, layout: &Path, destination: &str, extra: &[&str]) {
+    let output = Command::new("skopeo")
+        .env("TMPDIR", tmp)
+        .env("REGISTRY_AUTH_FILE", tmp.join("no-auth.json"))
+        .args([
+            "--insecure-policy",
+            "copy",
+            "--quiet",
+            "--dest-tls-verify=false",
+            "--dest-no-creds",
+        ])
+        .args(extra)
+        .arg(format!("oci:{}:latest", layout.display()))
+        .arg(format!("docker://{destination}"))
+        .output()
+        .expect("run skopeo");
+    assert!(
+        output.status.success(),
+        "skopeo copy to {destination} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The registry's own word on a manifest: `Docker-Content-Digest` of a GET with `accept`.
+fn registry_digest(host: &str, repository: &str, tag: &str, accept: &str) -> String {
+    let mut response = plain_agent()
+        .get(&format!("http://{host}/v2/{repository}/manifests/{tag}"))
+        .header("Accept", accept)
+        .call()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let digest = response
+        .headers()
+        .get("docker-content-digest")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body = response.body_mut().read_to_vec().unwrap();
+    assert_eq!(sha256_digest(&body), digest);
+    digest
+}
+
+fn tools_available() -> bool {
+    let mut missing = Vec::new();
+    if !Path::new(REGISTRY).exists() {
+        missing.push(REGISTRY);
+    }
+    if Command::new("skopeo")
+        .arg("--version")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        missing.push("skopeo");
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!(
+        "{} not installed (Debian packages docker-registry and skopeo; scripts/setup.sh installs them)",
+        missing.join(" and ")
+    );
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{message}");
+    }
+    eprintln!("SKIPPED real_registry_import: {message}");
+    false
+}
+
+fn request(spec: &str, insecure: bool) -> ResolveRequest {
+    ResolveRequest {
+        insecure,
+        ..ResolveRequest::new(reference::parse(spec).unwrap())
+    }
+}
+
+fn timed<T>(label: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    eprintln!("{label}: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    out
+}
+
+#[test]
+fn real_registry_import() {
+    if !tools_available() {
+        return;
+    }
+    let registry = timed("start docker-registry", LocalRegistry::start);
+    let host = registry.host();
+    let work = TempDir::new("images");
+    let single = oci_layout(&work.0, false);
+    let multi = oci_layout(&work.0, true);
+    timed("skopeo push (3 images)", || {
+        skopeo_copy(&work.0, &single, &format!("{host}/demo/app:latest"), &[]);
+        skopeo_copy(
+            &work.0,
+            &single,
+            &format!("{host}/demo/app:v2s2"),
+            &["--format", "v2s2"],
+        );
+        skopeo_copy(
+            &work.0,
+            &multi,
+            &format!("{host}/demo/multi:latest"),
+            &["--multi-arch", "all"],
+        );
+    });
+    let client = RegistryClient::new().without_proxy();
+
+    // 1. An OCI image by tag.
+    let expected = registry_digest(&host, "demo/app", "latest", MEDIA_TYPE_OCI_MANIFEST);
+    let spec = format!("{host}/demo/app:latest");
+    let resolved = timed("resolve OCI image", || {
+        client.resolve(&request(&spec, true))
+    })
+    .unwrap();
+    timed("resolve OCI image again", || {
+        client.resolve(&request(&spec, true))
+    })
+    .unwrap();
+    assert_eq!(resolved.digest, expected);
+    let image = &resolved.image;
+    assert_eq!(image.metadata.name(), expected);
+    assert_eq!(
+        image.docker_image_reference.as_deref(),
+        Some(format!("{host}/demo/app@{expected}").as_str())
+    );
+    assert_eq!(
+        image.docker_image_manifest_media_type.as_deref(),
+        Some(MEDIA_TYPE_OCI_MANIFEST)
+    );
+    assert_eq!(image.exposed_ports(), [(8080, "TCP".to_string())]);
+    let meta = image.docker_image_metadata.as_ref().unwrap();
+    assert_eq!(meta.architecture.as_deref(), Some("amd64"));
+    assert_eq!(meta.created.as_deref(), Some("2024-01-02T03:04:05Z"));
+    let config = meta.config.as_ref().unwrap();
+    assert_eq!(
+        config.env.as_deref(),
+        Some(&["PATH=/usr/bin".to_string(), "GREETING=hello".to_string()][..])
+    );
+    assert_eq!(config.extra["Cmd"], json!(["/hello"]));
+    assert_eq!(config.extra["WorkingDir"], "/srv");
+    assert!(config.extra.get("StopSignal").is_none());
+    let layers = image.docker_image_layers.as_ref().unwrap();
+    assert_eq!(layers.len(), 1);
+    let config_len = resolved.raw_config.as_ref().unwrap().len() as i64;
+    assert_eq!(meta.size, Some(layers[0].size + config_len));
+    assert_eq!(sha256_digest(resolved.raw_manifest.as_bytes()), expected);
+
+    // The same image by digest.
+    let by_digest = client
+        .resolve(&request(&format!("{host}/demo/app@{expected}"), true))
+        .unwrap();
+    assert_eq!(by_digest.image, resolved.image);
+
+    // 2. Unknown tag and unknown repository: NotFound with the normalized reference.
+    assert_eq!(
+        client
+            .resolve(&request(&format!("{host}/demo/app:nope"), true))
+            .unwrap_err(),
+        ImportFailure::not_found(&format!("{host}/demo/app:nope"))
+    );
+    // docker-registry answers MANIFEST_UNKNOWN for a manifest of an unknown repository.
+    assert_eq!(
+        client
+            .resolve(&request(&format!("{host}/demo/nothing"), true))
+            .unwrap_err(),
+        ImportFailure::not_found(&format!("{host}/demo/nothing:latest"))
+    );
+
+    // 3. Not insecure against this HTTP-only registry.
+    let failure = timed("resolve without insecure", || {
+        client.resolve(&request(&spec, false))
+    })
+    .unwrap_err();
+    assert_eq!(
+        (failure.reason(), failure.code(), failure.message()),
+        (
+            "BadRequest",
+            400,
+            "the repository demo/app is HTTP only and requires the insecure flag to import"
+        )
+    );
+
+    // 4. A Docker schema 2 manifest.
+    let expected_v2 = registry_digest(&host, "demo/app", "v2s2", MEDIA_TYPE_DOCKER_MANIFEST);
+    let v2 = client
+        .resolve(&request(&format!("{host}/demo/app:v2s2"), true))
+        .unwrap();
+    assert_eq!(v2.digest, expected_v2);
+    assert_ne!(v2.digest, expected);
+    assert_eq!(
+        v2.image.docker_image_manifest_media_type.as_deref(),
+        Some(MEDIA_TYPE_DOCKER_MANIFEST)
+    );
+    assert_eq!(v2.image.exposed_ports(), [(8080, "TCP".to_string())]);
+
+    // 5. A multi-arch index: Legacy picks linux/amd64, prefer-arch picks arm64,
+    //    PreserveOriginal keeps the index.
+    let index_digest = registry_digest(&host, "demo/multi", "latest", MEDIA_TYPE_OCI_INDEX);
+    let multi_spec = format!("{host}/demo/multi:latest");
+    let legacy = timed("resolve index (Legacy)", || {
+        client.resolve(&request(&multi_spec, true))
+    })
+    .unwrap();
+    let index: Value = serde_json::from_slice(
+        &plain_agent()
+            .get(&format!(
+                "http://{host}/v2/demo/multi/manifests/{index_digest}"
+            ))
+            .header("Accept", MEDIA_TYPE_OCI_INDEX)
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_vec()
+            .unwrap(),
+    )
+    .unwrap();
+    let digest_for = |arch: &str| {
+        index["manifests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["platform"]["architecture"] == arch)
+            .unwrap()["digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(legacy.digest, digest_for("amd64"));
+    assert_eq!(
+        legacy
+            .image
+            .docker_image_metadata
+            .as_ref()
+            .unwrap()
+            .architecture
+            .as_deref(),
+        Some("amd64")
+    );
+    let arm = client
+        .resolve(&ResolveRequest {
+            prefer_arch: Some("arm64".into()),
+            ..request(&multi_spec, true)
+        })
+        .unwrap();
+    assert_eq!(arm.digest, digest_for("arm64"));
+    let kept = timed("resolve index (PreserveOriginal)", || {
+        client.resolve(&ResolveRequest {
+            preserve_original: true,
+            ..request(&multi_spec, true)
+        })
+    })
+    .unwrap();
+    assert_eq!(kept.digest, index_digest);
+    assert_eq!(
+        kept.image.docker_image_manifest_media_type.as_deref(),
+        Some(MEDIA_TYPE_OCI_INDEX)
+    );
+    let entries = kept.image.docker_image_manifests.as_ref().unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .map(|m| (m.architecture.as_deref().unwrap(), m.digest.clone()))
+            .collect::<Vec<_>>(),
+        [
+            ("arm64", digest_for("arm64")),
+            ("amd64", digest_for("amd64"))
+        ]
+    );
+    assert_eq!(kept.manifests.len(), 2);
+    assert_eq!(kept.manifests[1], legacy.image);
+
+    // 6. Tags of a repository.
+    let repo = reference::parse(&format!("{host}/demo/app")).unwrap();
+    assert_eq!(client.list_tags(&repo, true).unwrap(), ["latest", "v2s2"]);
+    let missing = reference::parse(&format!("{host}/demo/nothing")).unwrap();
+    assert_eq!(
+        client.list_tags(&missing, true).unwrap_err(),
+        ImportFailure::not_found(&format!("{host}/demo/nothing"))
+    );
+    assert_eq!(
+        client.list_tags(&repo, false).unwrap_err(),
+        ImportFailure::http_only_needs_insecure("demo/app")
+    );
+
+    // 7. Nothing listening: an InternalError naming the reference.
+    let closed = format!("127.0.0.1:{}", free_port());
+    let failure = client
+        .resolve(&request(&format!("{closed}/demo/app:1"), true))
+        .unwrap_err();
+    assert_eq!(failure.reason(), "InternalError");
+    assert!(
+        failure.message().starts_with(&format!(
+            "Internal error occurred: {closed}/demo/app:1: Get \"http://{closed}/v2/\": "
+        )),
+        "{}",
+        failure.message()
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// A fake registry for the credential flows.
+
+#[derive(Clone, Copy, PartialEq)]
+enum Auth {
+    /// `/v2/` asks for a Bearer token from `/token`.
+    Token,
+    /// `/v2/` asks for Basic credentials.
+    Basic,
+    /// Not a registry: every answer is a plain 400 without the registry's version header.
+    NotRegistry,
+}
+
+struct FakeRegistry {
+    port: u16,
+    requests: Arc<Mutex<Vec<String>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for FakeRegistry {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+const USER_PASS_B64: &str = "dXNlcjpwYXNz"; // user:pass
+
+fn fake_registry(auth: Auth) -> FakeRegistry {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let config =
+        br#"{"architecture":"amd64","os":"linux","config":{"ExposedPorts":{"9000/tcp":{}}}}"#
+            .to_vec();
+    let config_digest = sha256_digest(&config);
+    let manifest = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": MEDIA_TYPE_DOCKER_MANIFEST,
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "digest": config_digest, "size": config.len()},
+        "layers": []
+    }))
+    .unwrap();
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (log, halt) = (requests.clone(), stop.clone());
+    let thread = std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if halt.load(Ordering::SeqCst) {
+                return;
+            }
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut buffer = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+                // A TLS ClientHello: answer in plain HTTP, as docker-registry does.
+                if buffer.first() == Some(&0x16) {
+                    break;
+                }
+            }
+            let text = String::from_utf8_lossy(&buffer).to_string();
+            let mut lines = text.split("\r\n");
+            let target = lines
+                .next()
+                .and_then(|l| l.split(' ').nth(1))
+                .unwrap_or("")
+                .to_string();
+            let authorization = lines
+                .find_map(|l| {
+                    l.split_once(':')
+                        .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+                        .map(|(_, v)| v.trim().to_string())
+                })
+                .unwrap_or_default();
+            log.lock()
+                .unwrap()
+                .push(format!("{target} [{authorization}]"));
+            let unauthorized =
+                r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#;
+            let allowed = match auth {
+                Auth::Token => authorization == "Bearer good-token",
+                Auth::Basic | Auth::NotRegistry => {
+                    authorization == format!("Basic {USER_PASS_B64}")
+                }
+            };
+            let (status, headers, body): (&str, String, Vec<u8>) = if auth == Auth::NotRegistry {
+                let body = b"400 Bad Request".to_vec();
+                let head = format!(
+                    "HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+                continue;
+            } else if target.is_empty() {
+                (
+                    "400 Bad Request",
+                    String::new(),
+                    b"Client sent an HTTP request to an HTTPS server.".to_vec(),
+                )
+            } else if target == "/v2/" {
+                let challenge = match auth {
+                    Auth::Token => format!(
+                        "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:{port}/token\",service=\"fake\"\r\n"
+                    ),
+                    Auth::Basic | Auth::NotRegistry => {
+                        "WWW-Authenticate: Basic realm=\"fake\"\r\n".to_string()
+                    }
+                };
+                (
+                    "401 Unauthorized",
+                    challenge,
+                    unauthorized.as_bytes().to_vec(),
+                )
+            } else if let Some(query) = target.strip_prefix("/token?") {
+                assert_eq!(query, "service=fake&scope=repository%3Ademo%2Fapp%3Apull");
+                if authorization.is_empty() {
+                    (
+                        "200 OK",
+                        String::new(),
+                        br#"{"token":"anonymous-token"}"#.to_vec(),
+                    )
+                } else if authorization == format!("Basic {USER_PASS_B64}") {
+                    (
+                        "200 OK",
+                        String::new(),
+                        br#"{"access_token":"good-token"}"#.to_vec(),
+                    )
+                } else {
+                    (
+                        "401 Unauthorized",
+                        String::new(),
+                        br#"{"details":"incorrect username or password"}"#.to_vec(),
+                    )
+                }
+            } else if !allowed {
+                (
+                    "401 Unauthorized",
+                    String::new(),
+                    unauthorized.as_bytes().to_vec(),
+                )
+            } else if target == "/v2/demo/app/manifests/latest" {
+                (
+                    "200 OK",
+                    format!("Content-Type: {MEDIA_TYPE_DOCKER_MANIFEST}\r\nDocker-Content-Digest: {}\r\n", sha256_digest(&manifest)),
+                    manifest.clone(),
+                )
+            } else if target == format!("/v2/demo/app/blobs/{config_digest}") {
+                ("200 OK", String::new(), config.clone())
+            } else {
+                (
+                    "404 Not Found",
+                    String::new(),
+                    br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#
+                        .to_vec(),
+                )
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nDocker-Distribution-API-Version: registry/2.0\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    FakeRegistry {
+        port,
+        requests,
+        stop,
+        thread: Some(thread),
+    }
+}
+
+#[test]
+fn token_and_basic_auth() {
+    let basic = |user: &str, password: &str| Credentials::Basic {
+        username: user.into(),
+        password: password.into(),
+    };
+
+    // Bearer token flow.
+    let fake = fake_registry(Auth::Token);
+    let host = format!("127.0.0.1:{}", fake.port);
+    let spec = format!("{host}/demo/app");
+    let shown = format!("{host}/demo/app:latest");
+    let good = RegistryClient::new()
+        .without_proxy()
+        .with_credentials(&host, basic("user", "pass"));
+    let resolved = good.resolve(&request(&spec, true)).unwrap();
+    assert_eq!(resolved.image.exposed_ports(), [(9000, "TCP".to_string())]);
+    assert!(fake
+        .requests
+        .lock()
+        .unwrap()
+        .contains(&"/v2/demo/app/manifests/latest [Bearer good-token]".to_string()));
+
+    // Wrong password: the token server says so, the anonymous retry gets a token that the
+    // registry refuses, so the final word is Unauthorized (§3.2 step 3).
+    let wrong = RegistryClient::new()
+        .without_proxy()
+        .with_credentials(&host, basic("user", "wrong"));
+    assert_eq!(
+        wrong.resolve(&request(&spec, true)).unwrap_err(),
+        ImportFailure::unauthorized(&shown)
+    );
+    assert!(fake
+        .requests
+        .lock()
+        .unwrap()
+        .contains(&"/v2/demo/app/manifests/latest [Bearer anonymous-token]".to_string()));
+    let anonymous = RegistryClient::new().without_proxy();
+    assert_eq!(
+        anonymous.resolve(&request(&spec, true)).unwrap_err(),
+        ImportFailure::unauthorized(&shown)
+    );
+    // A registry token given directly.
+    let bearer = RegistryClient::new()
+        .without_proxy()
+        .with_credentials(&host, Credentials::Bearer("good-token".into()));
+    assert!(bearer.resolve(&request(&spec, true)).is_ok());
+    drop(fake);
+
+    // Basic auth.
+    let fake = fake_registry(Auth::Basic);
+    let host = format!("127.0.0.1:{}", fake.port);
+    let spec = format!("{host}/demo/app");
+    let shown = format!("{host}/demo/app:latest");
+    assert_eq!(
+        RegistryClient::new()
+            .without_proxy()
+            .resolve(&request(&spec, true))
+            .unwrap_err(),
+        ImportFailure::unauthorized_no_credentials(&shown)
+    );
+    let resolved = RegistryClient::new()
+        .without_proxy()
+        .with_credentials(&host, basic("user", "pass"))
+        .resolve(&request(&spec, true))
+        .unwrap();
+    assert_eq!(resolved.image.exposed_ports(), [(9000, "TCP".to_string())]);
+    assert_eq!(
+        RegistryClient::new()
+            .without_proxy()
+            .with_credentials(&host, basic("user", "nope"))
+            .resolve(&request(&spec, true))
+            .unwrap_err(),
+        ImportFailure::unauthorized(&shown)
+    );
+    // HTTPS to this plain server without insecure is the HTTP-only BadRequest.
+    assert_eq!(
+        RegistryClient::new()
+            .without_proxy()
+            .resolve(&request(&spec, false))
+            .unwrap_err(),
+        ImportFailure::http_only_needs_insecure("demo/app")
+    );
+
+    drop(fake);
+
+    // Something that is not a registry: no HTTP-only diagnosis, and no v2 API.
+    let fake = fake_registry(Auth::NotRegistry);
+    let host = format!("127.0.0.1:{}", fake.port);
+    let spec = format!("{host}/demo/app");
+    let client = RegistryClient::new().without_proxy();
+    let failure = client.resolve(&request(&spec, false)).unwrap_err();
+    assert!(
+        failure.message().starts_with(&format!(
+            "Internal error occurred: {host}/demo/app:latest: Get \"https://{host}/v2/\": "
+        )),
+        "{}",
+        failure.message()
+    );
+    assert_eq!(
+        client.resolve(&request(&spec, true)).unwrap_err(),
+        ImportFailure::internal_error(
+            &format!("{host}/demo/app:latest"),
+            &format!("endpoint \"http://{host}\" does not support v2 API")
+        )
+    );
+    assert_eq!(
+        client
+            .list_tags(&reference::parse(&spec).unwrap(), true)
+            .unwrap_err(),
+        ImportFailure::not_v2_registry(&host)
+    );
+}

@@ -23,8 +23,10 @@ cat <<MSG
 
   imagestream-console is starting at http://127.0.0.1:$port/
   The development cluster holds the demo project "openshift" (httpd, mongodb, nginx,
-  postgresql, python). No log-in is needed yet: devcluster serves the API to this machine
-  only (127.0.0.1). Stop with Ctrl-C.
+  postgresql, python) and an empty project "demo". The console has no log-in form yet, so
+  devcluster runs with --allow-anonymous: requests without a token act as 'developer'. The
+  tokens printed below work with kubectl or curl. devcluster serves 127.0.0.1 only.
+  Stop with Ctrl-C.
 
 MSG
-exec target/release/devcluster --listen "127.0.0.1:$port" --dist dist
+exec target/release/devcluster --listen "127.0.0.1:$port" --dist dist --allow-anonymous

@@ -40,6 +40,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings 2>&1 | grep -v 'S
 step "clippy (wasm32: console with its component tests, model library)"
 cargo clippy --target wasm32-unknown-unknown -p imagestream-console --all-targets --locked -- -D warnings 2>&1 | grep -v 'Stylers debug output'
 cargo clippy --target wasm32-unknown-unknown -p imagestream-model --lib --locked -- -D warnings
+# devcluster's library (API semantics) must build for the browser, without the server feature.
+cargo clippy --target wasm32-unknown-unknown -p imagestream-devcluster --lib --no-default-features --locked -- -D warnings
 
 step "release build (trunk)"
 rm -rf dist

@@ -42,7 +42,7 @@ async fn the_openshift_project_lists_its_image_streams_like_oc_get_is() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_project_without_streams_says_so() {
     let session = Session::start().await;
-    session.open("/k8s/ns/empty-project/imagestreams").await;
+    session.open("/k8s/ns/demo/imagestreams").await;
     session.wait_for_role("heading", "Image streams").await;
     let text = session
         .wait_for_role("paragraph", "No image streams in this project.")

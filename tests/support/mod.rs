@@ -50,7 +50,7 @@ impl Session {
             binary.display()
         );
         let mut devcluster = Command::new(&binary)
-            .args(["--listen", "127.0.0.1:0", "--dist"])
+            .args(["--listen", "127.0.0.1:0", "--allow-anonymous", "--dist"])
             .arg(&dist)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -1,16 +1,22 @@
-//! devcluster: a development cluster that answers the OpenShift image API from memory.
+//! devcluster: a development cluster that answers the OpenShift and Kubernetes APIs the
+//! console uses, from memory.
 //!
-//! The library is the API semantics as a plain `handle(request) -> response`, free of any
-//! async runtime, so the same code runs behind the native HTTP server (`server` feature) and,
-//! later, inside the browser for the static demo.
+//! The library is the API semantics as a plain `handle(request) -> response` (plus watch
+//! event replay), free of any async runtime, so the same code runs behind the native HTTP
+//! server (`server` feature) and inside the browser for the static demo.
 
 pub mod api;
+pub mod auth;
+pub mod kinds;
+pub mod openapi;
 pub mod patch;
 pub mod registry;
 #[cfg(feature = "server")]
 pub mod registry_http;
+pub mod resources;
 pub mod seed;
+pub mod selector;
 pub mod store;
+pub mod table;
 
-pub use api::{ApiRequest, ApiResponse};
-pub use store::Cluster;
+pub use api::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};

@@ -2,7 +2,9 @@
 //! (`oc get is -n openshift`), written by this project. Digests are derived from the tag and its
 //! history position so every run shows the same values.
 
-use crate::store::Cluster;
+use crate::api::{Cluster, ClusterSettings};
+use crate::auth::{Access, UserRecord};
+use crate::resources;
 use imagestream_model::imagestream::{
     LookupPolicy, ObjectReference, TagImportPolicy, TagReferencePolicy,
 };
@@ -148,11 +150,97 @@ const OPENSHIFT_STREAMS: &[SeedStream] = &[
     },
 ];
 
-/// A cluster holding the demo `openshift` project, with history times relative to `now_millis`.
+/// A demo user and the token that logs in as them.
+pub struct DemoUser {
+    /// User name.
+    pub name: &'static str,
+    /// Bearer token (`oc whoami -t` would print it).
+    pub token: &'static str,
+    /// What the user may do.
+    pub role: &'static str,
+}
+
+/// The users of a seeded cluster: an editor of the `demo` project, a viewer, and an admin.
+pub const DEMO_USERS: &[DemoUser] = &[
+    DemoUser {
+        name: "developer",
+        token: "sha256~developer-devcluster-token",
+        role: "edit in demo, view in openshift",
+    },
+    DemoUser {
+        name: "viewer",
+        token: "sha256~viewer-devcluster-token",
+        role: "view in demo and openshift",
+    },
+    DemoUser {
+        name: "admin",
+        token: "sha256~admin-devcluster-token",
+        role: "cluster-admin",
+    },
+];
+
+/// A cluster holding the demo `openshift` project (the tutorial's streams) and an empty
+/// user project `demo`, with history times relative to `now_millis`.
 pub fn demo_cluster(now_millis: i64) -> Cluster {
-    let mut cluster = Cluster::new();
+    demo_cluster_with(ClusterSettings::default(), now_millis)
+}
+
+/// The demo cluster with the given settings.
+pub fn demo_cluster_with(settings: ClusterSettings, now_millis: i64) -> Cluster {
+    let mut cluster = Cluster::new(settings);
+    let namespaces = resources::find("", "v1", "namespaces").expect("namespaces are served");
+    let image_streams = resources::find("image.openshift.io", "v1", "imagestreams")
+        .expect("imagestreams are served");
+    for (name, display) in [("openshift", "Shared images"), ("demo", "Demo project")] {
+        let namespace = serde_json::json!({"metadata": {"name": name, "annotations": {"openshift.io/display-name": display}}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
+        if let Err(response) = cluster.restore_object(namespaces, None, namespace, now_millis) {
+            panic!(
+                "seeding namespace {name} failed: {}",
+                String::from_utf8_lossy(&response.body)
+            );
+        }
+    }
     for seed in OPENSHIFT_STREAMS {
-        cluster.create_image_stream(build_stream("openshift", seed, now_millis));
+        let stream = serde_json::to_value(build_stream("openshift", seed, now_millis))
+            .expect("seed streams serialize");
+        if let Err(response) =
+            cluster.restore_object(image_streams, Some("openshift"), stream, now_millis)
+        {
+            panic!(
+                "seeding stream {} failed: {}",
+                seed.name,
+                String::from_utf8_lossy(&response.body)
+            );
+        }
+    }
+    let roles = [
+        (
+            "developer",
+            "Developer",
+            false,
+            vec![("demo", Access::Edit), ("openshift", Access::View)],
+        ),
+        (
+            "viewer",
+            "Viewer",
+            false,
+            vec![("demo", Access::View), ("openshift", Access::View)],
+        ),
+        ("admin", "Administrator", true, vec![]),
+    ];
+    for ((name, full_name, cluster_admin, projects), user) in roles.into_iter().zip(DEMO_USERS) {
+        cluster.add_user(
+            name,
+            user.token,
+            UserRecord {
+                full_name: full_name.into(),
+                cluster_admin,
+                projects: projects
+                    .into_iter()
+                    .map(|(ns, access)| (ns.to_owned(), access))
+                    .collect(),
+            },
+        );
     }
     cluster
 }
@@ -273,12 +361,30 @@ fn seed_digest(stream: &str, tag: &str, position: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::ApiRequest;
     use imagestream_model::columns::tags_newest_first;
+    use imagestream_model::ImageStream;
+
+    fn stream(cluster: &mut Cluster, name: &str) -> ImageStream {
+        let response = cluster.handle(&ApiRequest {
+            method: "GET".into(),
+            path: format!("/apis/image.openshift.io/v1/namespaces/openshift/imagestreams/{name}"),
+            authorization: Some(format!("Bearer {}", DEMO_USERS[0].token)),
+            ..ApiRequest::default()
+        });
+        assert_eq!(
+            response.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&response.body)
+        );
+        serde_json::from_slice(&response.body).unwrap()
+    }
 
     #[test]
     fn aliases_point_at_their_targets_current_image() {
-        let cluster = demo_cluster(0);
-        let httpd = cluster.image_stream("openshift", "httpd").unwrap();
+        let mut cluster = demo_cluster(0);
+        let httpd = stream(&mut cluster, "httpd");
         let image_of = |tag: &str| {
             httpd
                 .status_tags()
@@ -294,9 +400,9 @@ mod tests {
 
     #[test]
     fn history_is_newest_first() {
-        let cluster = demo_cluster(1_700_000_000_000);
-        let postgresql = cluster.image_stream("openshift", "postgresql").unwrap();
-        assert_eq!(tags_newest_first(postgresql)[..2], ["16-el9", "latest"]);
+        let mut cluster = demo_cluster(1_700_000_000_000);
+        let postgresql = stream(&mut cluster, "postgresql");
+        assert_eq!(tags_newest_first(&postgresql)[..2], ["16-el9", "latest"]);
         let history = postgresql
             .status_tags()
             .iter()

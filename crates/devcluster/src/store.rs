@@ -1,79 +1,234 @@
-//! The in-memory object store: image streams by namespace, with one cluster-wide
-//! resourceVersion counter as on a real API server.
+//! The object store: every stored object as JSON keyed by resource, namespace and name, one
+//! cluster-wide resourceVersion counter, and a bounded log of changes that watches read from.
+//! Older changes fall out of the log; a watch from before them gets 410 Expired, as from etcd
+//! after compaction.
 
-use imagestream_model::ImageStream;
-use std::collections::BTreeMap;
+use serde_json::Value;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
-/// The whole state of a development cluster.
-#[derive(Debug, Default)]
-pub struct Cluster {
-    /// Image streams keyed by namespace, then by name (so lists come out sorted like etcd's).
-    image_streams: BTreeMap<String, BTreeMap<String, ImageStream>>,
-    /// Last resourceVersion handed out; every write takes the next one.
-    resource_version: u64,
+/// Where an object lives.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    /// The resource's store id (its plural).
+    pub resource: &'static str,
+    /// Namespace; empty for cluster-scoped objects.
+    pub namespace: String,
+    /// Object name.
+    pub name: String,
 }
 
-impl Cluster {
-    /// An empty cluster with no namespaces.
-    pub fn new() -> Self {
-        Self::default()
+/// What happened to an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeType {
+    /// Created.
+    Added,
+    /// Updated.
+    Modified,
+    /// Removed.
+    Deleted,
+}
+
+impl ChangeType {
+    /// The watch event type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeType::Added => "ADDED",
+            ChangeType::Modified => "MODIFIED",
+            ChangeType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One change, as watches replay it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The resourceVersion the change produced.
+    pub resource_version: u64,
+    /// Which object.
+    pub key: ObjectKey,
+    /// What happened.
+    pub change: ChangeType,
+    /// The object after the change (before it, for deletions).
+    pub object: Arc<Value>,
+    /// The object before the change, for updates (selectors may stop or start matching).
+    pub previous: Option<Arc<Value>>,
+}
+
+/// How many changes a watch can fall behind before it must re-list.
+pub const DEFAULT_LOG_CAPACITY: usize = 20_000;
+
+/// All stored objects.
+#[derive(Debug)]
+pub struct Store {
+    objects: BTreeMap<ObjectKey, Arc<Value>>,
+    resource_version: u64,
+    log: VecDeque<Change>,
+    log_capacity: usize,
+    compacted_through: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::with_log_capacity(DEFAULT_LOG_CAPACITY)
+    }
+}
+
+impl Store {
+    /// An empty store keeping at most `capacity` changes for watches.
+    pub fn with_log_capacity(capacity: usize) -> Self {
+        Self {
+            objects: BTreeMap::new(),
+            resource_version: 0,
+            log: VecDeque::new(),
+            log_capacity: capacity.max(1),
+            compacted_through: 0,
+        }
     }
 
-    /// The current cluster-wide resourceVersion, the start point for a watch after a list.
+    /// The latest resourceVersion handed out.
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
 
-    /// Stores a stream as a create would: assigns uid, resourceVersion and generation.
-    pub fn create_image_stream(&mut self, mut stream: ImageStream) -> ImageStream {
+    /// The oldest resourceVersion a watch may still start from.
+    pub fn oldest_watchable(&self) -> u64 {
+        self.compacted_through
+    }
+
+    /// One object.
+    pub fn get(&self, key: &ObjectKey) -> Option<&Arc<Value>> {
+        self.objects.get(key)
+    }
+
+    /// The objects of a resource, in one namespace or (with `None`) all, sorted by namespace
+    /// then name.
+    pub fn list<'a>(
+        &'a self,
+        resource: &'static str,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Arc<Value>)> + 'a {
+        let start = ObjectKey {
+            resource,
+            namespace: namespace.unwrap_or_default().to_owned(),
+            name: String::new(),
+        };
+        self.objects.range(start..).take_while(move |(key, _)| {
+            key.resource == resource && namespace.is_none_or(|ns| key.namespace == ns)
+        })
+    }
+
+    /// Writes an object, stamping `metadata.resourceVersion`, and records the change.
+    pub fn put(&mut self, key: ObjectKey, mut object: Value) -> Arc<Value> {
         self.resource_version += 1;
-        let namespace = stream.metadata.namespace().to_owned();
-        let name = stream.metadata.name().to_owned();
-        let meta = &mut stream.metadata;
-        meta.resource_version = Some(self.resource_version.to_string());
-        meta.uid
-            .get_or_insert_with(|| uid_for(&namespace, &name, self.resource_version));
-        meta.generation.get_or_insert(1);
-        stream.api_version = Some("image.openshift.io/v1".into());
-        stream.kind = Some("ImageStream".into());
-        self.image_streams
-            .entry(namespace)
-            .or_default()
-            .insert(name, stream.clone());
-        stream
+        set_resource_version(&mut object, self.resource_version);
+        let object = Arc::new(object);
+        let previous = self.objects.insert(key.clone(), object.clone());
+        let change = if previous.is_some() {
+            ChangeType::Modified
+        } else {
+            ChangeType::Added
+        };
+        self.record(Change {
+            resource_version: self.resource_version,
+            key,
+            change,
+            object: object.clone(),
+            previous,
+        });
+        object
     }
 
-    /// The streams of one namespace, sorted by name.
-    pub fn image_streams(&self, namespace: &str) -> impl Iterator<Item = &ImageStream> {
-        self.image_streams
-            .get(namespace)
-            .into_iter()
-            .flat_map(|streams| streams.values())
+    /// Removes an object and records the deletion (the deleted object carries a new version).
+    pub fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Value>> {
+        let removed = self.objects.remove(key)?;
+        self.resource_version += 1;
+        let mut last = (*removed).clone();
+        set_resource_version(&mut last, self.resource_version);
+        let last = Arc::new(last);
+        self.record(Change {
+            resource_version: self.resource_version,
+            key: key.clone(),
+            change: ChangeType::Deleted,
+            object: last.clone(),
+            previous: None,
+        });
+        Some(last)
     }
 
-    /// One stream by namespace and name.
-    pub fn image_stream(&self, namespace: &str, name: &str) -> Option<&ImageStream> {
-        self.image_streams.get(namespace)?.get(name)
+    /// Changes after `since`, or `Err(oldest)` when some of them have been compacted away.
+    pub fn changes_since(&self, since: u64) -> Result<impl Iterator<Item = &Change>, u64> {
+        if since < self.compacted_through {
+            return Err(self.compacted_through + 1);
+        }
+        let start = self.log.partition_point(|c| c.resource_version <= since);
+        Ok(self.log.range(start..))
     }
 
-    /// Every namespace that holds at least one object.
-    pub fn namespaces(&self) -> impl Iterator<Item = &str> {
-        self.image_streams.keys().map(String::as_str)
+    fn record(&mut self, change: Change) {
+        if self.log.len() == self.log_capacity {
+            if let Some(dropped) = self.log.pop_front() {
+                self.compacted_through = dropped.resource_version;
+            }
+        }
+        self.log.push_back(change);
     }
 }
 
-/// A stable, UUID-shaped id derived from the object's identity, so seeded clusters are
-/// reproducible from run to run.
-fn uid_for(namespace: &str, name: &str, version: u64) -> String {
-    use sha2::{Digest, Sha256};
-    let hash = Sha256::digest(format!("{namespace}/{name}/{version}"));
-    let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+fn set_resource_version(object: &mut Value, version: u64) {
+    if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("resourceVersion".into(), Value::String(version.to_string()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key(ns: &str, name: &str) -> ObjectKey {
+        ObjectKey {
+            resource: "imagestreams",
+            namespace: ns.into(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn every_write_takes_the_next_cluster_wide_version() {
+        let mut store = Store::default();
+        let a = store.put(key("a", "x"), json!({"metadata": {"name": "x"}}));
+        let b = store.put(key("b", "y"), json!({"metadata": {"name": "y"}}));
+        assert_eq!(a["metadata"]["resourceVersion"], "1");
+        assert_eq!(b["metadata"]["resourceVersion"], "2");
+        let gone = store.remove(&key("a", "x")).unwrap();
+        assert_eq!(gone["metadata"]["resourceVersion"], "3");
+        assert_eq!(store.resource_version(), 3);
+    }
+
+    #[test]
+    fn lists_are_per_namespace_and_sorted() {
+        let mut store = Store::default();
+        for (ns, name) in [("b", "2"), ("a", "9"), ("b", "1"), ("ab", "0")] {
+            store.put(key(ns, name), json!({"metadata": {}}));
+        }
+        let names: Vec<_> = store
+            .list("imagestreams", Some("b"))
+            .map(|(k, _)| k.name.as_str())
+            .collect();
+        assert_eq!(names, ["1", "2"]);
+        assert_eq!(store.list("imagestreams", None).count(), 4);
+        assert_eq!(store.list("deployments", None).count(), 0);
+    }
+
+    #[test]
+    fn a_watch_from_a_compacted_version_is_expired() {
+        let mut store = Store::with_log_capacity(2);
+        for name in ["a", "b", "c"] {
+            store.put(key("ns", name), json!({"metadata": {}}));
+        }
+        assert_eq!(store.changes_since(1).unwrap().count(), 2);
+        assert_eq!(store.changes_since(0).err(), Some(2));
+        assert_eq!(store.changes_since(3).unwrap().count(), 0);
+    }
 }

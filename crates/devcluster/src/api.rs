@@ -43,15 +43,24 @@ pub struct ApiResponse {
     pub body: Vec<u8>,
     /// Set when the request opened a watch: the server streams its events.
     pub watch: Option<Box<WatchRequest>>,
+    /// Set for an ImageStreamImport: the registries must be asked (outside any lock), then
+    /// [`Cluster::complete_import`] answers the request.
+    pub import: Option<Box<crate::images::ImportJob>>,
 }
 
 impl ApiResponse {
-    fn json(status: u16, value: &Value) -> Self {
+    pub(crate) fn json(status: u16, value: &Value) -> Self {
         Self {
             status,
             body: serde_json::to_vec(value).unwrap_or_default(),
             watch: None,
+            import: None,
         }
+    }
+
+    /// A JSON response (for transports that build one themselves).
+    pub fn json_response(status: u16, value: &Value) -> Self {
+        Self::json(status, value)
     }
 
     /// The response body as JSON (for tests and the in-browser transport).
@@ -111,7 +120,7 @@ pub fn status(
     status
 }
 
-fn failure(
+pub(crate) fn failure(
     code: u16,
     reason: &str,
     message: impl Into<String>,
@@ -120,7 +129,7 @@ fn failure(
     ApiResponse::json(code, &status(code, reason, message, details))
 }
 
-fn not_found(resource: &Resource, name: &str) -> ApiResponse {
+pub(crate) fn not_found(resource: &Resource, name: &str) -> ApiResponse {
     failure(
         404,
         "NotFound",
@@ -129,7 +138,7 @@ fn not_found(resource: &Resource, name: &str) -> ApiResponse {
     )
 }
 
-fn bad_request(message: impl Into<String>) -> ApiResponse {
+pub(crate) fn bad_request(message: impl Into<String>) -> ApiResponse {
     failure(400, "BadRequest", message, None)
 }
 
@@ -154,12 +163,16 @@ impl Default for ClusterSettings {
 /// The whole state of a development cluster and the API over it.
 #[derive(Debug)]
 pub struct Cluster {
-    store: Store,
+    pub(crate) store: Store,
     /// Users, tokens and roles.
     pub auth: Auth,
-    settings: ClusterSettings,
+    pub(crate) settings: ClusterSettings,
     next_cluster_ip: u32,
     next_uid: u64,
+    /// Namespaces whose deployments or image streams changed: controllers look at them next.
+    pub(crate) dirty_namespaces: std::collections::BTreeSet<String>,
+    /// Image streams whose spec changed: the import controller looks at their tags.
+    pub(crate) import_queue: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Default for Cluster {
@@ -170,11 +183,11 @@ impl Default for Cluster {
 
 /// Query parameters of a request.
 #[derive(Debug, Default)]
-struct Query {
+pub(crate) struct QueryParams {
     params: BTreeMap<String, String>,
 }
 
-impl Query {
+impl QueryParams {
     fn parse(text: &str) -> Self {
         let params = text
             .split('&')
@@ -221,11 +234,11 @@ fn percent_decode(text: &str) -> String {
 
 /// What a path addresses.
 #[derive(Debug)]
-struct Target {
-    resource: &'static Resource,
-    namespace: Option<String>,
-    name: Option<String>,
-    subresource: Option<String>,
+pub(crate) struct Target {
+    pub(crate) resource: &'static Resource,
+    pub(crate) namespace: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) subresource: Option<String>,
 }
 
 enum Route {
@@ -243,6 +256,8 @@ impl Cluster {
             settings,
             next_cluster_ip: 10,
             next_uid: 0,
+            dirty_namespaces: Default::default(),
+            import_queue: Default::default(),
         }
     }
 
@@ -262,7 +277,20 @@ impl Cluster {
             Ok(caller) => caller,
             Err(()) => return failure(401, "Unauthorized", "Unauthorized", None),
         };
-        let query = Query::parse(&request.query);
+        let query = QueryParams::parse(&request.query);
+        let response = self.route_and_dispatch(request, &query, &caller);
+        if request.method != "GET" && response.status < 300 {
+            self.reconcile(request.now_millis);
+        }
+        response
+    }
+
+    fn route_and_dispatch(
+        &mut self,
+        request: &ApiRequest,
+        query: &QueryParams,
+        caller: &Caller,
+    ) -> ApiResponse {
         match self.route(&request.path) {
             Route::Discovery(document) if request.method == "GET" => {
                 ApiResponse::json(200, &document)
@@ -279,7 +307,7 @@ impl Cluster {
                 "the server could not find the requested resource",
                 Some(json!({})),
             ),
-            Route::Resource(target) => self.dispatch(request, &query, &caller, target),
+            Route::Resource(target) => self.dispatch(request, query, caller, target),
         }
     }
 
@@ -355,7 +383,7 @@ impl Cluster {
     fn dispatch(
         &mut self,
         request: &ApiRequest,
-        query: &Query,
+        query: &QueryParams,
         caller: &Caller,
         target: Target,
     ) -> ApiResponse {
@@ -398,6 +426,11 @@ impl Cluster {
             (Storage::Virtual, "selfsubjectaccessreviews") => self.access_review(caller, request),
             (Storage::Virtual, "projects") => self.projects(verb, caller, &target, request, query),
             (Storage::Virtual, "projectrequests") => self.request_project(caller, request),
+            (Storage::Virtual, "imagestreamimports") => self.import_request(&target, request),
+            (Storage::Virtual, "imagestreamtags") => {
+                self.image_stream_tags(verb, &target, request, query)
+            }
+            (Storage::Virtual, "imagestreamimages") => self.image_stream_image(&target),
             (Storage::Virtual, _) => failure(
                 405,
                 "MethodNotAllowed",
@@ -483,7 +516,7 @@ impl Cluster {
     }
 
     /// What a reader sees of a stored object (image streams get their registry location).
-    fn present(&self, resource: &Resource, object: &Value) -> Value {
+    pub(crate) fn present(&self, resource: &Resource, object: &Value) -> Value {
         let mut object = object.clone();
         if resource.kind == "ImageStream" {
             let namespace = object
@@ -520,7 +553,7 @@ impl Cluster {
             .is_some_and(|first| first.contains("as=Table"))
     }
 
-    fn get(&self, target: &Target, request: &ApiRequest, query: &Query) -> ApiResponse {
+    fn get(&self, target: &Target, request: &ApiRequest, query: &QueryParams) -> ApiResponse {
         let name = target.name.as_deref().unwrap_or_default();
         let Some(object) = self.store.get(&self.key(target, name)) else {
             return not_found(target.resource, name);
@@ -544,7 +577,7 @@ impl Cluster {
 
     fn selectors(
         resource: &Resource,
-        query: &Query,
+        query: &QueryParams,
     ) -> Result<(LabelSelector, FieldSelector), ApiResponse> {
         let labels = LabelSelector::parse(query.get("labelSelector").unwrap_or_default())
             .map_err(bad_request)?;
@@ -556,7 +589,7 @@ impl Cluster {
         Ok((labels, fields))
     }
 
-    fn list(&self, target: &Target, request: &ApiRequest, query: &Query) -> ApiResponse {
+    fn list(&self, target: &Target, request: &ApiRequest, query: &QueryParams) -> ApiResponse {
         let resource = target.resource;
         let (labels, fields) = match Self::selectors(resource, query) {
             Ok(selectors) => selectors,
@@ -622,7 +655,7 @@ impl Cluster {
         )
     }
 
-    fn watch(&self, target: &Target, request: &ApiRequest, query: &Query) -> ApiResponse {
+    fn watch(&self, target: &Target, request: &ApiRequest, query: &QueryParams) -> ApiResponse {
         let resource = target.resource;
         let (labels, fields) = match Self::selectors(resource, query) {
             Ok(selectors) => selectors,
@@ -660,6 +693,7 @@ impl Cluster {
             status: 200,
             body: Vec::new(),
             watch: Some(Box::new(watch)),
+            import: None,
         }
     }
 
@@ -738,7 +772,7 @@ impl Cluster {
         (events, last.max(self.store.resource_version()), false)
     }
 
-    fn body(request: &ApiRequest) -> Result<Value, ApiResponse> {
+    pub(crate) fn body(request: &ApiRequest) -> Result<Value, ApiResponse> {
         let value: Value = serde_json::from_slice(&request.body).map_err(|err| {
             bad_request(format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml ({err})"))
         })?;
@@ -898,7 +932,12 @@ impl Cluster {
         Ok(self.store.put(key, object))
     }
 
-    fn create(&mut self, target: &Target, request: &ApiRequest, query: &Query) -> ApiResponse {
+    fn create(
+        &mut self,
+        target: &Target,
+        request: &ApiRequest,
+        query: &QueryParams,
+    ) -> ApiResponse {
         let object = match Self::body(request) {
             Ok(object) => object,
             Err(response) => return response,
@@ -920,7 +959,7 @@ impl Cluster {
         &mut self,
         target: &Target,
         request: &ApiRequest,
-        query: &Query,
+        query: &QueryParams,
         patched: Option<Value>,
     ) -> ApiResponse {
         let resource = target.resource;
@@ -1035,7 +1074,7 @@ impl Cluster {
         ApiResponse::json(200, &self.present(resource, &stored))
     }
 
-    fn patch(&mut self, target: &Target, request: &ApiRequest, query: &Query) -> ApiResponse {
+    fn patch(&mut self, target: &Target, request: &ApiRequest, query: &QueryParams) -> ApiResponse {
         let name = target.name.clone().unwrap_or_default();
         let Some(existing) = self.store.get(&self.key(target, &name)).cloned() else {
             return not_found(target.resource, &name);
@@ -1068,7 +1107,7 @@ impl Cluster {
         }
     }
 
-    fn delete_options(request: &ApiRequest, query: &Query) -> Result<Value, ApiResponse> {
+    fn delete_options(request: &ApiRequest, query: &QueryParams) -> Result<Value, ApiResponse> {
         let mut options = if request.body.iter().any(|b| !b.is_ascii_whitespace()) {
             Self::body(request)?
         } else {
@@ -1083,7 +1122,12 @@ impl Cluster {
         Ok(options)
     }
 
-    fn delete(&mut self, target: &Target, request: &ApiRequest, query: &Query) -> ApiResponse {
+    fn delete(
+        &mut self,
+        target: &Target,
+        request: &ApiRequest,
+        query: &QueryParams,
+    ) -> ApiResponse {
         let options = match Self::delete_options(request, query) {
             Ok(options) => options,
             Err(response) => return response,
@@ -1183,7 +1227,7 @@ impl Cluster {
         &mut self,
         target: &Target,
         request: &ApiRequest,
-        query: &Query,
+        query: &QueryParams,
     ) -> ApiResponse {
         let options = match Self::delete_options(request, query) {
             Ok(options) => options,
@@ -1319,7 +1363,7 @@ impl Cluster {
         caller: &Caller,
         target: &Target,
         request: &ApiRequest,
-        query: &Query,
+        query: &QueryParams,
     ) -> ApiResponse {
         let visible = self.auth.visible_namespaces(caller);
         let namespaces =
@@ -1480,7 +1524,7 @@ impl Cluster {
     }
 }
 
-fn invalid(
+pub(crate) fn invalid(
     resource: &Resource,
     name: &str,
     errors: &[imagestream_model::validation::FieldError],

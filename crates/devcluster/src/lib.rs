@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod images;
 pub mod kinds;
 pub mod openapi;
 pub mod patch;

@@ -2186,3 +2186,97 @@ mod tests {
         );
     }
 }
+
+/// Only lets imports reach the registries it names, like OpenShift's `allowedRegistriesForImport`:
+/// others fail with the importer's `Forbidden` "registry … blocked" status. devcluster allows
+/// only loopback registries by default, so tests and demos never reach beyond this machine.
+pub struct AllowedRegistries<S> {
+    inner: S,
+    allowed: Vec<String>,
+}
+
+impl<S: ImageSource> AllowedRegistries<S> {
+    /// Wraps `inner`, allowing loopback hosts plus the `allowed` hosts (`host` or `host:port`).
+    pub fn new(inner: S, allowed: Vec<String>) -> Self {
+        Self { inner, allowed }
+    }
+
+    fn check(&self, reference: &ImageReference) -> Result<(), ImportFailure> {
+        let registry = reference.registry_host_or_default();
+        let host = registry
+            .strip_prefix('[')
+            .and_then(|rest| rest.split(']').next())
+            .unwrap_or_else(|| registry.split(':').next().unwrap_or(registry));
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if loopback || self.allowed.iter().any(|a| a == registry || a == host) {
+            Ok(())
+        } else {
+            Err(ImportFailure::blocked(registry))
+        }
+    }
+}
+
+impl<S: ImageSource> ImageSource for AllowedRegistries<S> {
+    fn resolve(&self, request: &ResolveRequest) -> Result<ResolvedImage, ImportFailure> {
+        self.check(&request.reference)?;
+        self.inner.resolve(request)
+    }
+
+    fn list_tags(
+        &self,
+        repository: &ImageReference,
+        insecure: bool,
+    ) -> Result<Vec<String>, ImportFailure> {
+        self.check(repository)?;
+        self.inner.list_tags(repository, insecure)
+    }
+}
+
+#[cfg(test)]
+mod allow_list_tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_and_named_registries_are_reached() {
+        let source = AllowedRegistries::new(
+            MemoryCatalog::default(),
+            vec!["registry.example.com:5000".into()],
+        );
+        let blocked = source
+            .resolve(&ResolveRequest::new(
+                imagestream_model::reference::parse("quay.io/x/y:1").unwrap(),
+            ))
+            .unwrap_err();
+        assert_eq!(blocked.status.reason.as_deref(), Some("Forbidden"));
+        assert_eq!(
+            blocked.status.message.as_deref(),
+            Some("forbidden: registry quay.io blocked")
+        );
+        let docker_hub = source
+            .resolve(&ResolveRequest::new(
+                imagestream_model::reference::parse("nginx").unwrap(),
+            ))
+            .unwrap_err();
+        assert_eq!(
+            docker_hub.status.message.as_deref(),
+            Some("forbidden: registry docker.io blocked")
+        );
+        for allowed in [
+            "127.0.0.1:5000/x/y:1",
+            "localhost:5000/x:1",
+            "registry.example.com:5000/x:1",
+        ] {
+            let result = source.resolve(&ResolveRequest::new(
+                imagestream_model::reference::parse(allowed).unwrap(),
+            ));
+            assert_ne!(
+                result.err().and_then(|f| f.status.reason),
+                Some("Forbidden".into()),
+                "{allowed}"
+            );
+        }
+    }
+}

@@ -319,10 +319,17 @@ fn build_stream(namespace: &str, seed: &SeedStream, now: i64) -> ImageStream {
             name: Some(seed.name.into()),
             namespace: Some(namespace.into()),
             creation_timestamp: Some(Some(format_rfc3339(now - (oldest_day + 1) * DAY))),
-            annotations: Some(BTreeMap::from([(
-                "openshift.io/display-name".to_owned(),
-                seed.display_name.to_owned(),
-            )])),
+            // Stamped as already imported, so the import controller leaves the seed alone.
+            annotations: Some(BTreeMap::from([
+                (
+                    "openshift.io/display-name".to_owned(),
+                    seed.display_name.to_owned(),
+                ),
+                (
+                    crate::images::REPOSITORY_CHECK.to_owned(),
+                    format_rfc3339(now),
+                ),
+            ])),
             ..ObjectMeta::default()
         },
         spec: Some(ImageStreamSpec {

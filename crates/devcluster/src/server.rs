@@ -9,8 +9,11 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
+use imagestream_devcluster::images::ImportJob;
+use imagestream_devcluster::registry::AllowedRegistries;
+use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::seed::{self, DEMO_USERS};
-use imagestream_devcluster::{ApiRequest, Cluster, WatchRequest};
+use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, WatchRequest};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::io::Write;
@@ -29,6 +32,10 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
   --allow-anonymous    requests without a token act as the user 'developer'
   --tls                serve https with a certificate generated at start-up
   --kubeconfig FILE    write a kubeconfig for kubectl (users developer, viewer, admin)
+  --allow-registry HOST[:PORT]
+                       let imports reach this registry (only loopback registries are reached otherwise)
+  --scheduled-import-every SECONDS
+                       how often scheduled tags are re-imported (default 900, as OpenShift)
   --cors-origin ORIGIN let a console served from ORIGIN (e.g. http://127.0.0.1:9000) call the API";
 
 /// Largest request body accepted, as on a real API server (3 MiB).
@@ -47,6 +54,8 @@ pub struct Options {
     cors_origins: Vec<String>,
     tls: bool,
     kubeconfig: Option<PathBuf>,
+    scheduled_every: Duration,
+    allowed_registries: Vec<String>,
 }
 
 impl Options {
@@ -59,6 +68,8 @@ impl Options {
             cors_origins: Vec::new(),
             tls: false,
             kubeconfig: None,
+            scheduled_every: Duration::from_secs(15 * 60),
+            allowed_registries: Vec::new(),
         };
         let mut args = args;
         while let Some(flag) = args.next() {
@@ -74,6 +85,14 @@ impl Options {
                 "--allow-anonymous" => options.allow_anonymous = true,
                 "--cors-origin" => options.cors_origins.push(value()?),
                 "--tls" => options.tls = true,
+                "--allow-registry" => options.allowed_registries.push(value()?),
+                "--scheduled-import-every" => {
+                    let text = value()?;
+                    let seconds: u64 = text.parse().map_err(|_| {
+                        format!("--scheduled-import-every {text:?} is not a number of seconds")
+                    })?;
+                    options.scheduled_every = Duration::from_secs(seconds.max(1));
+                }
                 "--kubeconfig" => options.kubeconfig = Some(PathBuf::from(value()?)),
                 "-h" | "--help" => return Err("help requested".into()),
                 other => return Err(format!("unknown argument {other:?}")),
@@ -94,6 +113,8 @@ impl Options {
 struct Shared {
     cluster: Arc<Mutex<Cluster>>,
     changed: tokio::sync::watch::Sender<u64>,
+    registry: Arc<AllowedRegistries<RegistryClient>>,
+    scheduled_every: Duration,
 }
 
 /// Serves until interrupted.
@@ -106,7 +127,22 @@ pub async fn run(options: Options) -> Result<(), String> {
     let shared = Shared {
         cluster: Arc::new(Mutex::new(cluster)),
         changed,
+        registry: Arc::new(AllowedRegistries::new(
+            RegistryClient::new(),
+            options.allowed_registries.clone(),
+        )),
+        scheduled_every: options.scheduled_every,
     };
+    // The import controller's clock: scheduled tags are re-imported on this beat.
+    let ticker = shared.clone();
+    tokio::spawn(async move {
+        let mut interval =
+            tokio::time::interval(Duration::from_secs(5).min(ticker.scheduled_every));
+        loop {
+            interval.tick().await;
+            run_controller_imports(&ticker).await;
+        }
+    });
     let index = options.dist.join("index.html");
     if !index.is_file() {
         eprintln!(
@@ -299,7 +335,7 @@ async fn api(
         authorization: header_text(&headers, header::AUTHORIZATION),
         now_millis: now_millis(),
     };
-    let (response, version) = {
+    let response = {
         let Ok(mut cluster) = shared.cluster.lock() else {
             return (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -307,17 +343,77 @@ async fn api(
             )
                 .into_response();
         };
-        let response = cluster.handle(&request);
-        (response, cluster.resource_version())
+        cluster.handle(&request)
+    };
+    let response = match response.import {
+        // The registries are asked without holding the cluster, then the answer is applied.
+        Some(job) => finish_import(&shared, *job, request.now_millis).await,
+        None => response,
+    };
+    notify_watchers(&shared);
+    if request.method != "GET" {
+        let background = shared.clone();
+        tokio::spawn(async move { run_controller_imports(&background).await });
+    }
+    match response.watch {
+        Some(watch) => stream_watch(shared, *watch),
+        None => json_response(response.status, response.body),
+    }
+}
+
+/// Tells open watches that the cluster moved on.
+fn notify_watchers(shared: &Shared) {
+    let Ok(version) = shared.cluster.lock().map(|c| c.resource_version()) else {
+        return;
     };
     shared.changed.send_if_modified(|current| {
         let moved = *current != version;
         *current = version;
         moved
     });
-    match response.watch {
-        Some(watch) => stream_watch(shared, *watch),
-        None => json_response(response.status, response.body),
+}
+
+async fn finish_import(shared: &Shared, job: ImportJob, now: i64) -> ApiResponse {
+    let registry = shared.registry.clone();
+    let resolving = job.clone();
+    let results = tokio::task::spawn_blocking(move || resolving.resolve(registry.as_ref())).await;
+    let Ok(results) = results else {
+        let status = imagestream_devcluster::api::status(
+            500,
+            "InternalError",
+            "Internal error occurred: the import was interrupted",
+            None,
+        );
+        return ApiResponse::json_response(500, &status);
+    };
+    let Ok(mut cluster) = shared.cluster.lock() else {
+        let status = imagestream_devcluster::api::status(
+            500,
+            "InternalError",
+            "Internal error occurred: cluster state is poisoned",
+            None,
+        );
+        return ApiResponse::json_response(500, &status);
+    };
+    let response = cluster.complete_import(&job, results, now);
+    if response.status == 409 && job.from_controller {
+        cluster.requeue_import(&job);
+    }
+    response
+}
+
+/// The import controller: imports spec tags that changed and scheduled tags that are due.
+async fn run_controller_imports(shared: &Shared) {
+    let jobs = match shared.cluster.lock() {
+        Ok(mut cluster) => cluster.take_import_jobs(
+            now_millis(),
+            Some(shared.scheduled_every.as_millis() as i64),
+        ),
+        Err(_) => return,
+    };
+    for job in jobs {
+        finish_import(shared, job, now_millis()).await;
+        notify_watchers(shared);
     }
 }
 

@@ -66,6 +66,7 @@ pub struct Store {
     log: VecDeque<Change>,
     log_capacity: usize,
     compacted_through: u64,
+    changed: Vec<ObjectKey>,
 }
 
 impl Default for Store {
@@ -83,6 +84,7 @@ impl Store {
             log: VecDeque::new(),
             log_capacity: capacity.max(1),
             compacted_through: 0,
+            changed: Vec::new(),
         }
     }
 
@@ -165,7 +167,13 @@ impl Store {
         Ok(self.log.range(start..))
     }
 
+    /// The objects written or removed since the last call: what controllers look at next.
+    pub fn drain_changed(&mut self) -> Vec<ObjectKey> {
+        std::mem::take(&mut self.changed)
+    }
+
     fn record(&mut self, change: Change) {
+        self.changed.push(change.key.clone());
         if self.log.len() == self.log_capacity {
             if let Some(dropped) = self.log.pop_front() {
                 self.compacted_through = dropped.resource_version;

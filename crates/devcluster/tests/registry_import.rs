@@ -823,3 +823,246 @@ fn token_and_basic_auth() {
         ImportFailure::not_v2_registry(&host)
     );
 }
+
+/// Sends one API request to the in-process cluster as `user`, running an import job (if the
+/// request started one) against `source`.
+fn api(
+    cluster: &mut imagestream_devcluster::Cluster,
+    source: &dyn ImageSource,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let now = 1_790_000_000_000;
+    let token = imagestream_devcluster::seed::DEMO_USERS[0].token;
+    let response = cluster.handle(&imagestream_devcluster::ApiRequest {
+        method: method.into(),
+        path: path.into(),
+        body: body
+            .map(|b| serde_json::to_vec(&b).unwrap())
+            .unwrap_or_default(),
+        content_type: "application/json".into(),
+        authorization: Some(format!("Bearer {token}")),
+        now_millis: now,
+        ..Default::default()
+    });
+    let response = match response.import {
+        Some(job) => cluster.run_import(&job, source, now),
+        None => response,
+    };
+    (response.status, response.json_body())
+}
+
+/// Runs the import controller until it has nothing left to import.
+fn run_controllers(cluster: &mut imagestream_devcluster::Cluster, source: &dyn ImageSource) {
+    for _ in 0..5 {
+        let jobs = cluster.take_import_jobs(1_790_000_000_000, None);
+        if jobs.is_empty() {
+            return;
+        }
+        for job in jobs {
+            cluster.run_import(&job, source, 1_790_000_000_000);
+        }
+    }
+}
+
+#[test]
+fn imports_and_new_app_through_the_api_follow_the_registry_digest() {
+    if !tools_available() {
+        return;
+    }
+    let registry = LocalRegistry::start();
+    let host = registry.host();
+    let work = TempDir::new("api-images");
+    let single = oci_layout(&work.0, false);
+    skopeo_copy(&work.0, &single, &format!("{host}/demo/app:latest"), &[]);
+    let digest = registry_digest(&host, "demo/app", "latest", MEDIA_TYPE_OCI_MANIFEST);
+    let client = RegistryClient::new().without_proxy();
+    let mut cluster = imagestream_devcluster::seed::demo_cluster(1_790_000_000_000);
+    const IMPORTS: &str = "/apis/image.openshift.io/v1/namespaces/demo/imagestreamimports";
+    const STREAMS: &str = "/apis/image.openshift.io/v1/namespaces/demo/imagestreams";
+
+    // oc import-image app --from=<registry>/demo/app:latest --confirm --insecure
+    let import = json!({"kind": "ImageStreamImport", "apiVersion": "image.openshift.io/v1",
+        "metadata": {"name": "app", "namespace": "demo"},
+        "spec": {"import": true, "images": [
+            {"from": {"kind": "DockerImage", "name": format!("{host}/demo/app:latest")}, "to": {"name": "latest"}, "importPolicy": {"insecure": true}, "referencePolicy": {"type": "Source"}},
+            {"from": {"kind": "DockerImage", "name": format!("{host}/demo/app:nope")}, "to": {"name": "nope"}, "importPolicy": {"insecure": true}},
+            {"from": {"kind": "DockerImage", "name": format!("{host}/demo/missing:latest")}, "to": {"name": "missing"}, "importPolicy": {"insecure": true}}
+        ]}, "status": {}});
+    let (status, body) = api(&mut cluster, &client, "POST", IMPORTS, Some(import));
+    assert_eq!(status, 201, "{body}");
+    let images = body["status"]["images"].as_array().unwrap();
+    assert_eq!(images[0]["status"]["status"], "Success");
+    assert_eq!(images[0]["image"]["metadata"]["name"], digest.as_str());
+    assert_eq!(
+        images[0]["image"]["dockerImageReference"],
+        format!("{host}/demo/app@{digest}")
+    );
+    for (index, name) in [(1, "demo/app:nope"), (2, "demo/missing:latest")] {
+        assert_eq!(
+            images[index]["status"]["reason"], "NotFound",
+            "{}",
+            images[index]
+        );
+        assert_eq!(
+            images[index]["status"]["message"],
+            format!("dockerimage.image.openshift.io \"{host}/{name}\" not found")
+        );
+    }
+    let (_, stream) = api(
+        &mut cluster,
+        &client,
+        "GET",
+        &format!("{STREAMS}/app"),
+        None,
+    );
+    let tags = stream["status"]["tags"].as_array().unwrap();
+    let latest = tags.iter().find(|t| t["tag"] == "latest").unwrap();
+    assert_eq!(latest["items"][0]["image"], digest.as_str());
+    let nope = tags.iter().find(|t| t["tag"] == "nope").unwrap();
+    assert_eq!(nope["conditions"][0]["reason"], "NotFound");
+    assert_eq!(nope["conditions"][0]["status"], "False");
+    assert!(
+        stream["metadata"]["annotations"]["openshift.io/image.dockerRepositoryCheck"].is_string()
+    );
+
+    // The tag as an ImageStreamTag and the image as an ImageStreamImage.
+    let (status, istag) = api(
+        &mut cluster,
+        &client,
+        "GET",
+        "/apis/image.openshift.io/v1/namespaces/demo/imagestreamtags/app:latest",
+        None,
+    );
+    assert_eq!(status, 200, "{istag}");
+    assert_eq!(
+        istag["image"]["dockerImageMetadata"]["Config"]["ExposedPorts"],
+        json!({"8080/tcp": {}})
+    );
+    let short = &digest["sha256:".len().."sha256:".len() + 12];
+    let (status, isimage) = api(
+        &mut cluster,
+        &client,
+        "GET",
+        &format!("/apis/image.openshift.io/v1/namespaces/demo/imagestreamimages/app@{short}"),
+        None,
+    );
+    assert_eq!(
+        (status, isimage["image"]["metadata"]["name"].as_str()),
+        (200, Some(digest.as_str()))
+    );
+    let (status, missing) = api(
+        &mut cluster,
+        &client,
+        "GET",
+        "/apis/image.openshift.io/v1/namespaces/demo/imagestreamtags/app:nope",
+        None,
+    );
+    assert_eq!(
+        (status, missing["message"].as_str()),
+        (
+            404,
+            Some("imagestreamtags.image.openshift.io \"app:nope\" not found")
+        )
+    );
+
+    // oc new-app <registry>/demo/app:latest: the objects the model plans, created through the API.
+    let image: imagestream_model::Image = serde_json::from_value(istag["image"].clone()).unwrap();
+    let plan = imagestream_model::plan::plan_new_app(
+        &imagestream_model::plan::NewAppOptions {
+            image: format!("{host}/demo/app:latest"),
+            name: Some("web".into()),
+            insecure: true,
+            replicas: 1,
+            ..Default::default()
+        },
+        &image,
+    )
+    .unwrap();
+    let (status, _) = api(
+        &mut cluster,
+        &client,
+        "POST",
+        STREAMS,
+        Some(serde_json::to_value(plan.image_stream.unwrap()).unwrap()),
+    );
+    assert_eq!(status, 201);
+    let (status, created) = api(
+        &mut cluster,
+        &client,
+        "POST",
+        "/apis/apps/v1/namespaces/demo/deployments",
+        Some(serde_json::to_value(&plan.deployment).unwrap()),
+    );
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        created["spec"]["template"]["spec"]["containers"][0]["image"], " ",
+        "the trigger has not fired yet"
+    );
+    let (status, _) = api(
+        &mut cluster,
+        &client,
+        "POST",
+        "/api/v1/namespaces/demo/services",
+        Some(serde_json::to_value(plan.service.unwrap()).unwrap()),
+    );
+    assert_eq!(status, 201);
+    run_controllers(&mut cluster, &client);
+    let (_, deployment) = api(
+        &mut cluster,
+        &client,
+        "GET",
+        "/apis/apps/v1/namespaces/demo/deployments/web",
+        None,
+    );
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["containers"][0]["image"],
+        format!("{host}/demo/app@{digest}"),
+        "the trigger controller wrote the resolved digest"
+    );
+    assert_eq!(deployment["status"]["readyReplicas"], 1);
+    let (_, replica_sets) = api(
+        &mut cluster,
+        &client,
+        "GET",
+        "/apis/apps/v1/namespaces/demo/replicasets",
+        None,
+    );
+    let running: Vec<_> = replica_sets["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|rs| rs["spec"]["replicas"] == 1)
+        .collect();
+    assert_eq!(running.len(), 1);
+    assert_eq!(
+        running[0]["spec"]["template"]["spec"]["containers"][0]["image"],
+        format!("{host}/demo/app@{digest}")
+    );
+
+    // A push to the integrated registry under <project>/<name> creates the stream.
+    let resolved = client
+        .resolve(&request(&format!("{host}/demo/app:latest"), true))
+        .unwrap();
+    let pushed = cluster
+        .image_pushed("demo", "lighttpd", "latest", &resolved, 1_790_000_000_000)
+        .unwrap();
+    assert_eq!(
+        pushed["status"]["tags"][0]["items"][0]["image"],
+        digest.as_str()
+    );
+    let (_, images) = api(
+        &mut cluster,
+        &client,
+        "GET",
+        "/apis/image.openshift.io/v1/namespaces/demo/imagestreams/lighttpd",
+        None,
+    );
+    assert!(
+        images["status"]["tags"][0]["items"][0]["dockerImageReference"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/demo/lighttpd@{digest}"))
+    );
+}

@@ -1,0 +1,1613 @@
+//! The image side of the cluster (API.md §1.3–§1.6, §3, §6): ImageStreamImport in two steps
+//! (the registries are asked outside any lock, then the result is applied), the virtual
+//! imagestreamtags and imagestreamimages, images pushed to the integrated registry, and the
+//! controllers the console depends on: import of new spec tags, image triggers writing the
+//! resolved pull spec into Deployments, and a small deployment controller.
+
+use crate::api::{
+    bad_request, failure, invalid, not_found, ApiRequest, ApiResponse, Cluster, Target,
+};
+use crate::registry::{ImageSource, ImportFailure, ResolveRequest, ResolvedImage};
+use crate::resources;
+use crate::store::ObjectKey;
+use imagestream_model::imagestream::{
+    NamedTagEventList, ObjectReference, TagEvent, TagEventCondition, TagImportPolicy, TagReference,
+    TagReferencePolicy,
+};
+use imagestream_model::reference::{self, ImageReference};
+use imagestream_model::tags;
+use imagestream_model::time::{format_rfc3339, parse_rfc3339};
+use imagestream_model::validation::{self, FieldError};
+use imagestream_model::workload::{image_triggers, TRIGGERS_ANNOTATION};
+use imagestream_model::{ImageStream, Status};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Stream annotation stamped by every server-side import.
+pub const REPOSITORY_CHECK: &str = "openshift.io/image.dockerRepositoryCheck";
+/// The most tags a repository import takes (openshift-controller-manager's default).
+pub const REPOSITORY_TAG_LIMIT: usize = 50;
+
+/// One image an import resolves.
+#[derive(Debug, Clone)]
+pub struct ImageTarget {
+    /// The pull spec exactly as requested.
+    pub from: String,
+    /// The same, parsed.
+    pub reference: ImageReference,
+    /// The tag to set, if any.
+    pub to: Option<String>,
+    /// Requested import policy.
+    pub import_policy: TagImportPolicy,
+    /// Requested reference policy, if any.
+    pub reference_policy: Option<TagReferencePolicy>,
+}
+
+/// A pending import: what to ask the registries, and where to put the answers.
+#[derive(Debug, Clone)]
+pub struct ImportJob {
+    namespace: String,
+    name: String,
+    /// Whether anything is persisted (`spec.import`).
+    pub persist: bool,
+    expected_version: Option<String>,
+    expected_uid: Option<String>,
+    images: Vec<ImageTarget>,
+    repository: Option<ImageTarget>,
+    /// Started by the import controller rather than by a client.
+    pub from_controller: bool,
+}
+
+/// The outcome of resolving one image.
+pub type Resolution = Result<ResolvedImage, ImportFailure>;
+
+/// A repository import's outcome: each imported tag's resolution, and the tags left out by
+/// the per-repository limit.
+#[derive(Debug, Clone, Default)]
+pub struct RepositoryResolution {
+    tags: Vec<(String, Resolution)>,
+    additional: Vec<String>,
+}
+
+/// What the registries answered for a job.
+#[derive(Debug, Clone, Default)]
+pub struct ImportResults {
+    images: Vec<Resolution>,
+    repository: Option<Result<RepositoryResolution, ImportFailure>>,
+}
+
+fn resolve_request(
+    target: &ImageTarget,
+    tag_annotations: Option<&BTreeMap<String, String>>,
+) -> ResolveRequest {
+    let mut request = ResolveRequest::new(target.reference.clone());
+    request.insecure = target.import_policy.insecure.unwrap_or(false);
+    request.preserve_original =
+        target.import_policy.import_mode.as_deref() == Some("PreserveOriginal");
+    if let Some(annotations) = tag_annotations {
+        request.prefer_arch = annotations
+            .get("importer.image.openshift.io/prefer-arch")
+            .cloned();
+        request.prefer_os = annotations
+            .get("importer.image.openshift.io/prefer-os")
+            .cloned();
+    }
+    request
+}
+
+impl ImportJob {
+    /// The stream the job writes to, as (namespace, name).
+    pub fn stream(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
+    }
+
+    /// Asks the registries. This is the slow part: call it without holding the cluster.
+    pub fn resolve(&self, source: &dyn ImageSource) -> ImportResults {
+        let images = self
+            .images
+            .iter()
+            .map(|target| source.resolve(&resolve_request(target, None)))
+            .collect();
+        let repository = self.repository.as_ref().map(|target| {
+            let mut tags = source.list_tags(
+                &target.reference,
+                target.import_policy.insecure.unwrap_or(false),
+            )?;
+            tags::prioritize_tags(&mut tags);
+            let additional = tags.split_off(tags.len().min(REPOSITORY_TAG_LIMIT));
+            let resolved = tags
+                .into_iter()
+                .map(|tag| {
+                    let mut reference = target.reference.clone();
+                    reference.tag = tag.clone();
+                    reference.id.clear();
+                    let request = ImageTarget {
+                        reference,
+                        ..target.clone()
+                    };
+                    let result = source.resolve(&resolve_request(&request, None));
+                    (tag, result)
+                })
+                .collect();
+            Ok(RepositoryResolution {
+                tags: resolved,
+                additional,
+            })
+        });
+        ImportResults { images, repository }
+    }
+}
+
+fn stream_key(namespace: &str, name: &str) -> ObjectKey {
+    ObjectKey {
+        resource: "imagestreams",
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+    }
+}
+
+fn import_status(result: &Result<ResolvedImage, ImportFailure>, tag: Option<&str>) -> Value {
+    match result {
+        Ok(resolved) => {
+            let mut status =
+                json!({"status": {"metadata": {}, "status": "Success"}, "image": resolved.image});
+            if let Some(tag) = tag {
+                status["tag"] = json!(tag);
+            }
+            if !resolved.manifests.is_empty() {
+                status["manifests"] = json!(resolved.manifests);
+            }
+            status
+        }
+        Err(failure) => {
+            let mut status = json!({"status": *failure.status});
+            if let Some(tag) = tag {
+                status["tag"] = json!(tag);
+            }
+            status
+        }
+    }
+}
+
+/// Records a tag event the way the server keeps history: an identical event is ignored, one
+/// that changes only the image or only the pull spec replaces the newest entry, anything else
+/// is prepended (API.md §1.1).
+pub fn add_tag_event(stream: &mut ImageStream, tag: &str, event: TagEvent) -> bool {
+    let list = status_tag_mut(stream, tag);
+    let items = list.items.get_or_insert(None).get_or_insert_with(Vec::new);
+    let changed = match items.first_mut() {
+        Some(first)
+            if first.image == event.image
+                && first.docker_image_reference == event.docker_image_reference =>
+        {
+            false
+        }
+        Some(first)
+            if first.image == event.image
+                || first.docker_image_reference == event.docker_image_reference =>
+        {
+            *first = event;
+            true
+        }
+        _ => {
+            items.insert(0, event);
+            true
+        }
+    };
+    list.conditions = None;
+    changed
+}
+
+fn status_tag_mut<'a>(stream: &'a mut ImageStream, tag: &str) -> &'a mut NamedTagEventList {
+    let status = stream.status.get_or_insert_with(Default::default);
+    let tags = status.tags.get_or_insert_with(Vec::new);
+    let index = match tags.iter().position(|t| t.tag == tag) {
+        Some(index) => index,
+        None => {
+            tags.push(NamedTagEventList {
+                tag: tag.to_owned(),
+                items: Some(None),
+                ..NamedTagEventList::default()
+            });
+            tags.sort_by(|a, b| a.tag.cmp(&b.tag));
+            tags.iter().position(|t| t.tag == tag).unwrap_or_default()
+        }
+    };
+    &mut tags[index]
+}
+
+fn set_import_failure(
+    stream: &mut ImageStream,
+    tag: &str,
+    status: &Status,
+    generation: i64,
+    now: i64,
+) {
+    let list = status_tag_mut(stream, tag);
+    let message = status
+        .message
+        .clone()
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "unknown error prevented import".into());
+    list.conditions = Some(vec![TagEventCondition {
+        condition_type: "ImportSuccess".into(),
+        status: "False".into(),
+        last_transition_time: Some(format_rfc3339(now)),
+        reason: status.reason.clone(),
+        message: Some(message),
+        generation,
+        ..TagEventCondition::default()
+    }]);
+}
+
+/// Removes status tags with neither history nor conditions (`collapseEmptyStatusTags`).
+fn collapse_empty_status_tags(stream: &mut ImageStream) {
+    if let Some(tags) = stream.status.as_mut().and_then(|s| s.tags.as_mut()) {
+        tags.retain(|t| {
+            !t.events().is_empty() || t.conditions.as_ref().is_some_and(|c| !c.is_empty())
+        });
+    }
+}
+
+fn spec_tag_mut<'a>(stream: &'a mut ImageStream, tag: &str) -> &'a mut TagReference {
+    let spec = stream.spec.get_or_insert_with(Default::default);
+    let tags = spec.tags.get_or_insert_with(Vec::new);
+    let index = match tags.iter().position(|t| t.name == tag) {
+        Some(index) => index,
+        None => {
+            tags.push(TagReference {
+                name: tag.to_owned(),
+                annotations: Some(None),
+                generation: Some(None),
+                ..TagReference::default()
+            });
+            tags.sort_by(|a, b| a.name.cmp(&b.name));
+            tags.iter().position(|t| t.name == tag).unwrap_or_default()
+        }
+    };
+    &mut tags[index]
+}
+
+/// The generation a tag's state was last observed at: the newest event's or the first
+/// ImportSuccess condition's (API.md §3.1).
+fn observed_generation(stream: &ImageStream, tag: &str) -> i64 {
+    let Some(list) = stream.status_tags().iter().find(|t| t.tag == tag) else {
+        return 0;
+    };
+    let from_items = list
+        .events()
+        .first()
+        .and_then(|e| e.generation)
+        .unwrap_or(0);
+    let from_condition = list
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.condition_type == "ImportSuccess")
+        .map_or(0, |c| c.generation);
+    from_items.max(from_condition)
+}
+
+impl Cluster {
+    fn load_stream(&self, namespace: &str, name: &str) -> Option<ImageStream> {
+        let stored = self.store.get(&stream_key(namespace, name))?;
+        serde_json::from_value((**stored).clone()).ok()
+    }
+
+    fn stream_resource() -> &'static resources::Resource {
+        resources::find("image.openshift.io", "v1", "imagestreams")
+            .expect("imagestreams are served")
+    }
+
+    /// Stores a stream the import path changed (keeping identity, bumping nothing else).
+    fn store_stream(
+        &mut self,
+        namespace: &str,
+        stream: &ImageStream,
+        now: i64,
+    ) -> Result<Value, ApiResponse> {
+        let value = serde_json::to_value(stream).map_err(|err| {
+            failure(
+                500,
+                "InternalError",
+                format!("Internal error occurred: {err}"),
+                None,
+            )
+        })?;
+        let name = stream.metadata.name().to_owned();
+        if self.store.get(&stream_key(namespace, &name)).is_some() {
+            let stored = self.store.put(stream_key(namespace, &name), value);
+            Ok(self.present(Self::stream_resource(), &stored))
+        } else {
+            let stored =
+                self.restore_object(Self::stream_resource(), Some(namespace), value, now)?;
+            Ok(self.present(Self::stream_resource(), &stored))
+        }
+    }
+
+    fn store_image(&mut self, resolved: &ResolvedImage, managed: bool) {
+        let key = ObjectKey {
+            resource: "images",
+            namespace: String::new(),
+            name: resolved.digest.clone(),
+        };
+        if self.store.get(&key).is_some() {
+            return;
+        }
+        let mut image = serde_json::to_value(&resolved.image).unwrap_or_else(|_| json!({}));
+        image["kind"] = json!("Image");
+        image["apiVersion"] = json!("image.openshift.io/v1");
+        image["metadata"]["name"] = json!(resolved.digest);
+        image["dockerImageMetadataVersion"] = json!("1.0");
+        image["dockerImageManifest"] = json!(resolved.raw_manifest);
+        if let Some(config) = &resolved.raw_config {
+            image["dockerImageConfig"] = json!(config);
+        }
+        if managed {
+            image["metadata"]["annotations"] = json!({"openshift.io/image.managed": "true"});
+        }
+        self.store.put(key, image);
+    }
+
+    /// `POST imagestreamimports`: validates the request and returns the job the server must
+    /// resolve (or the error).
+    pub(crate) fn import_request(&mut self, target: &Target, request: &ApiRequest) -> ApiResponse {
+        let resource = target.resource;
+        let body = match Self::body(request) {
+            Ok(body) => body,
+            Err(response) => return response,
+        };
+        let namespace = target.namespace.clone().unwrap_or_default();
+        let name = body
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let mut errors: Vec<FieldError> = validation::validate_image_stream_name(&namespace, &name);
+        let persist = body
+            .pointer("/spec/import")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let mut images = Vec::new();
+        let specs = body
+            .pointer("/spec/images")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for (index, spec) in specs.iter().enumerate() {
+            let field = format!("spec.images[{index}]");
+            match parse_target(spec, &field, false) {
+                Ok(target) => images.push(target),
+                Err(mut problems) => errors.append(&mut problems),
+            }
+        }
+        let repository = match body.pointer("/spec/repository") {
+            Some(spec) if !spec.is_null() => match parse_target(spec, "spec.repository", true) {
+                Ok(target) => Some(target),
+                Err(mut problems) => {
+                    errors.append(&mut problems);
+                    None
+                }
+            },
+            _ => None,
+        };
+        if specs.is_empty() && body.pointer("/spec/repository").is_none_or(Value::is_null) {
+            errors.push(FieldError::invalid(
+                "spec.images",
+                validation::FieldValue::Text(String::new()),
+                "you must specify at least one image or a repository import",
+            ));
+        }
+        if !errors.is_empty() {
+            let isi = resources::find("image.openshift.io", "v1", "imagestreamimports")
+                .unwrap_or(resource);
+            return invalid(isi, &name, &errors);
+        }
+        let job = ImportJob {
+            namespace,
+            name,
+            persist,
+            expected_version: body
+                .pointer("/metadata/resourceVersion")
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned),
+            expected_uid: body
+                .pointer("/metadata/uid")
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned),
+            images,
+            repository,
+            from_controller: false,
+        };
+        if let Err(response) = self.check_preconditions(&job) {
+            return response;
+        }
+        ApiResponse {
+            status: 202,
+            body: Vec::new(),
+            watch: None,
+            import: Some(Box::new(job)),
+        }
+    }
+
+    fn check_preconditions(&self, job: &ImportJob) -> Result<(), ApiResponse> {
+        let current = self.store.get(&stream_key(&job.namespace, &job.name));
+        match current {
+            None if job.expected_version.is_some() || job.expected_uid.is_some() => {
+                Err(not_found(Self::stream_resource(), &job.name))
+            }
+            None => Ok(()),
+            Some(current) => {
+                let version = current
+                    .pointer("/metadata/resourceVersion")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if let Some(expected) = &job.expected_version {
+                    if expected != version {
+                        return Err(failure(409, "Conflict", format!("Operation cannot be fulfilled on imagestream.image.openshift.io {:?}: the image stream was updated from {expected:?} to {version:?}", job.name), Some(json!({"name": job.name, "group": "image.openshift.io", "kind": "imagestream"}))));
+                    }
+                }
+                let uid = current
+                    .pointer("/metadata/uid")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if job
+                    .expected_uid
+                    .as_deref()
+                    .is_some_and(|expected| expected != uid)
+                {
+                    return Err(not_found(Self::stream_resource(), &job.name));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Applies what the registries answered and returns the ImageStreamImport response
+    /// (201 even when images failed: per-image failures are in `status.images`).
+    pub fn complete_import(
+        &mut self,
+        job: &ImportJob,
+        results: ImportResults,
+        now: i64,
+    ) -> ApiResponse {
+        let mut image_statuses: Vec<Value> = job
+            .images
+            .iter()
+            .zip(&results.images)
+            .map(|(target, result)| import_status(result, target.to.as_deref()))
+            .collect();
+        let repository_status = results.repository.as_ref().map(|outcome| match outcome {
+            Ok(RepositoryResolution { tags: resolved, additional }) => {
+                let failed = resolved.iter().filter(|(_, r)| r.is_err()).count();
+                let status = match failed {
+                    0 => json!({"metadata": {}, "status": "Success"}),
+                    1 => json!({"metadata": {}, "status": "Failure", "reason": "ImportFailed", "message": "one of the images from this repository failed to import"}),
+                    n => json!({"metadata": {}, "status": "Failure", "reason": "ImportFailed", "message": format!("{n} of the images from this repository failed to import")}),
+                };
+                let mut value = json!({"status": status, "images": resolved.iter().map(|(tag, r)| import_status(r, Some(tag))).collect::<Vec<_>>()});
+                if !additional.is_empty() {
+                    value["additionalTags"] = json!(additional);
+                }
+                value
+            }
+            Err(failure) => json!({"status": *failure.status}),
+        });
+        let mut response = json!({
+            "kind": "ImageStreamImport",
+            "apiVersion": "image.openshift.io/v1",
+            "metadata": {"name": job.name, "namespace": job.namespace, "creationTimestamp": null},
+            "spec": {"import": job.persist},
+            "status": {},
+        });
+        if !job.persist {
+            response["status"]["images"] = json!(image_statuses);
+            if let Some(repository) = repository_status {
+                response["status"]["repository"] = repository;
+            }
+            return ApiResponse::json(201, &response);
+        }
+        if let Err(conflict) = self.check_preconditions(job) {
+            return conflict;
+        }
+        let existing = self.load_stream(&job.namespace, &job.name);
+        let is_new = existing.is_none();
+        let mut stream = existing.unwrap_or_else(|| {
+            let mut stream = ImageStream::default();
+            stream.metadata.name = Some(job.name.clone());
+            stream.metadata.namespace = Some(job.namespace.clone());
+            stream
+        });
+        let generation = if is_new {
+            1
+        } else {
+            stream.metadata.generation.unwrap_or(1) + 1
+        };
+        let mut outcomes: Vec<(
+            &ImageTarget,
+            Option<String>,
+            &Result<ResolvedImage, ImportFailure>,
+        )> = job
+            .images
+            .iter()
+            .zip(&results.images)
+            .map(|(target, result)| (target, target.to.clone(), result))
+            .collect();
+        let repository_targets: Vec<(ImageTarget, Result<ResolvedImage, ImportFailure>)> =
+            match (&job.repository, &results.repository) {
+                (Some(target), Some(Ok(RepositoryResolution { tags: resolved, .. }))) => resolved
+                    .iter()
+                    .map(|(tag, result)| {
+                        let mut reference = target.reference.clone();
+                        reference.tag = tag.clone();
+                        (
+                            ImageTarget {
+                                from: reference.exact(),
+                                reference,
+                                to: Some(tag.clone()),
+                                ..target.clone()
+                            },
+                            result.clone(),
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+        outcomes.extend(
+            repository_targets
+                .iter()
+                .map(|(target, result)| (target, target.to.clone(), result)),
+        );
+        let mut tagged = false;
+        for (target, to, result) in outcomes {
+            if let Ok(resolved) = result {
+                self.store_image(resolved, false);
+            }
+            let Some(tag) = to else { continue };
+            tagged = true;
+            let spec = spec_tag_mut(&mut stream, &tag);
+            spec.from = Some(ObjectReference {
+                kind: "DockerImage".into(),
+                name: target.from.clone(),
+                ..ObjectReference::default()
+            });
+            spec.generation = Some(Some(generation));
+            spec.import_policy = Some(target.import_policy.clone());
+            if spec
+                .reference_policy
+                .as_ref()
+                .is_none_or(|p| p.policy_type.is_empty())
+            {
+                spec.reference_policy = Some(target.reference_policy.clone().unwrap_or(
+                    TagReferencePolicy {
+                        policy_type: "Source".into(),
+                        ..Default::default()
+                    },
+                ));
+            }
+            match result {
+                Ok(resolved) => {
+                    let event = TagEvent {
+                        created: format_rfc3339(now),
+                        docker_image_reference: resolved
+                            .image
+                            .docker_image_reference
+                            .clone()
+                            .unwrap_or_default(),
+                        image: resolved.digest.clone(),
+                        generation: Some(generation),
+                        ..TagEvent::default()
+                    };
+                    add_tag_event(&mut stream, &tag, event);
+                }
+                Err(failure) => {
+                    set_import_failure(&mut stream, &tag, &failure.status, generation, now)
+                }
+            }
+        }
+        collapse_empty_status_tags(&mut stream);
+        stream.metadata.generation = Some(generation);
+        stream
+            .metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(REPOSITORY_CHECK.into(), format_rfc3339(now));
+        let stored = match self.store_stream(&job.namespace.clone(), &stream, now) {
+            Ok(stored) => stored,
+            Err(response) => return response,
+        };
+        if tagged || job.repository.is_some() {
+            response["status"]["import"] = stored;
+        }
+        image_statuses.iter_mut().for_each(|status| {
+            if let Some(image) = status.get_mut("image").and_then(Value::as_object_mut) {
+                image.remove("dockerImageManifest");
+                image.remove("dockerImageConfig");
+            }
+        });
+        response["spec"]["import"] = json!(true);
+        response["status"]["images"] = json!(image_statuses);
+        if let Some(repository) = repository_status {
+            response["status"]["repository"] = repository;
+        }
+        // Triggers follow the new images at once, as the controllers would.
+        self.reconcile(now);
+        ApiResponse::json(201, &response)
+    }
+
+    /// Resolves and applies a job at once (in-browser demo, tests): no lock to release there.
+    pub fn run_import(
+        &mut self,
+        job: &ImportJob,
+        source: &dyn ImageSource,
+        now: i64,
+    ) -> ApiResponse {
+        let results = job.resolve(source);
+        self.complete_import(job, results, now)
+    }
+
+    /// Import jobs the import controller wants: spec tags newer than what was observed, and
+    /// scheduled tags whose last import is older than `scheduled_every_millis`.
+    pub fn take_import_jobs(
+        &mut self,
+        now: i64,
+        scheduled_every_millis: Option<i64>,
+    ) -> Vec<ImportJob> {
+        let mut candidates: Vec<(String, String)> =
+            std::mem::take(&mut self.import_queue).into_iter().collect();
+        if let Some(every) = scheduled_every_millis {
+            for (key, object) in self.store.list("imagestreams", None) {
+                let scheduled = object
+                    .pointer("/spec/tags")
+                    .and_then(Value::as_array)
+                    .is_some_and(|tags| {
+                        tags.iter().any(|t| {
+                            t.pointer("/importPolicy/scheduled") == Some(&Value::Bool(true))
+                        })
+                    });
+                let last = object
+                    .pointer(&format!(
+                        "/metadata/annotations/{}",
+                        REPOSITORY_CHECK.replace('/', "~1")
+                    ))
+                    .and_then(Value::as_str)
+                    .and_then(|t| parse_rfc3339(t).ok())
+                    .unwrap_or(0);
+                if scheduled && now - last >= every {
+                    candidates.push((key.namespace.clone(), key.name.clone()));
+                }
+            }
+        }
+        candidates.sort();
+        candidates.dedup();
+        let mut jobs = Vec::new();
+        for (namespace, name) in candidates {
+            let Some(stream) = self.load_stream(&namespace, &name) else {
+                continue;
+            };
+            let last_check = stream
+                .metadata
+                .annotation(REPOSITORY_CHECK)
+                .and_then(|t| parse_rfc3339(t).ok());
+            let due_scheduled = |tag: &TagReference| {
+                scheduled_every_millis.is_some_and(|every| {
+                    tag.import_policy.as_ref().and_then(|p| p.scheduled) == Some(true)
+                        && last_check.is_none_or(|last| now - last >= every)
+                })
+            };
+            let images: Vec<ImageTarget> = stream
+                .spec_tags()
+                .iter()
+                .filter(|tag| {
+                    tag.from.as_ref().is_some_and(|f| f.kind == "DockerImage")
+                        && tag.reference != Some(true)
+                })
+                .filter(|tag| {
+                    let generation = tag.generation.flatten().unwrap_or(0);
+                    last_check.is_none()
+                        || generation > observed_generation(&stream, &tag.name)
+                        || due_scheduled(tag)
+                })
+                .filter_map(|tag| {
+                    let from = tag.from.as_ref()?.name.clone();
+                    let reference = reference::parse(&from).ok()?;
+                    Some(ImageTarget {
+                        from,
+                        reference,
+                        to: Some(tag.name.clone()),
+                        import_policy: tag.import_policy.clone().unwrap_or_default(),
+                        reference_policy: tag.reference_policy.clone(),
+                    })
+                })
+                .collect();
+            if images.is_empty() {
+                continue;
+            }
+            jobs.push(ImportJob {
+                namespace,
+                name,
+                persist: true,
+                expected_version: stream.metadata.resource_version.clone(),
+                expected_uid: stream.metadata.uid.clone(),
+                images,
+                repository: None,
+                from_controller: true,
+            });
+        }
+        jobs
+    }
+
+    /// Puts a stream back in the import queue (a controller import lost a race and retries).
+    pub fn requeue_import(&mut self, job: &ImportJob) {
+        self.import_queue
+            .insert((job.namespace.clone(), job.name.clone()));
+    }
+
+    /// An image pushed to the integrated registry as `<namespace>/<stream>:<tag>`: the stream
+    /// is created if needed and the tag records the pushed digest (API.md §1.2 "managed").
+    pub fn image_pushed(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        tag: &str,
+        resolved: &ResolvedImage,
+        now: i64,
+    ) -> Result<Value, ApiResponse> {
+        self.store_image(resolved, true);
+        let existing = self.load_stream(namespace, name);
+        let mut stream = existing.unwrap_or_else(|| {
+            let mut stream = ImageStream::default();
+            stream.metadata.name = Some(name.to_owned());
+            stream.metadata.namespace = Some(namespace.to_owned());
+            stream
+        });
+        let generation = stream.metadata.generation.unwrap_or(1);
+        let event = TagEvent {
+            created: format_rfc3339(now),
+            docker_image_reference: format!(
+                "{}/{namespace}/{name}@{}",
+                self.settings.internal_registry, resolved.digest
+            ),
+            image: resolved.digest.clone(),
+            generation: Some(generation),
+            ..TagEvent::default()
+        };
+        add_tag_event(&mut stream, tag, event);
+        let stored = self.store_stream(namespace, &stream, now)?;
+        self.reconcile(now);
+        Ok(stored)
+    }
+
+    /// Runs the controllers over what changed: import queue, image triggers, deployments.
+    pub(crate) fn reconcile(&mut self, now: i64) {
+        for _ in 0..8 {
+            let changed = self.store.drain_changed();
+            if changed.is_empty() {
+                break;
+            }
+            for key in changed {
+                match key.resource {
+                    "imagestreams" => {
+                        self.import_queue
+                            .insert((key.namespace.clone(), key.name.clone()));
+                        self.dirty_namespaces.insert(key.namespace);
+                    }
+                    "deployments" => {
+                        self.dirty_namespaces.insert(key.namespace);
+                    }
+                    _ => {}
+                }
+            }
+            let dirty = std::mem::take(&mut self.dirty_namespaces);
+            if dirty.is_empty() {
+                continue;
+            }
+            self.run_triggers(&dirty);
+            self.run_deployments(&dirty, now);
+        }
+        // Streams removed meanwhile are not imported.
+        let store = &self.store;
+        self.import_queue
+            .retain(|(ns, name)| store.get(&stream_key(ns, name)).is_some());
+    }
+
+    /// The image trigger controller: writes each trigger's resolved pull spec (§6.3) into the
+    /// Deployment's container, for deployments in or pointing at a changed namespace.
+    fn run_triggers(&mut self, dirty: &std::collections::BTreeSet<String>) {
+        let mut updates: Vec<(ObjectKey, Value)> = Vec::new();
+        for (key, object) in self.store.list("deployments", None) {
+            let Ok(meta) =
+                serde_json::from_value::<imagestream_model::ObjectMeta>(object["metadata"].clone())
+            else {
+                continue;
+            };
+            if meta.annotation(TRIGGERS_ANNOTATION).is_none() {
+                continue;
+            }
+            let Ok(triggers) = image_triggers(&meta) else {
+                continue;
+            };
+            let relevant = dirty.contains(&key.namespace)
+                || triggers.iter().any(|t| {
+                    t.from
+                        .namespace
+                        .as_ref()
+                        .is_some_and(|ns| dirty.contains(ns))
+                });
+            if !relevant {
+                continue;
+            }
+            let mut updated = (**object).clone();
+            let mut changed = false;
+            for trigger in triggers
+                .iter()
+                .filter(|t| t.paused != Some(true) && t.from.kind == "ImageStreamTag")
+            {
+                let namespace = trigger
+                    .from
+                    .namespace
+                    .clone()
+                    .filter(|ns| !ns.is_empty())
+                    .unwrap_or_else(|| key.namespace.clone());
+                let Some((stream_name, tag)) = trigger.from.name.split_once(':') else {
+                    continue;
+                };
+                let Some(stored) = self.store.get(&stream_key(&namespace, stream_name)) else {
+                    continue;
+                };
+                let presented = self.present(Self::stream_resource(), stored);
+                let Ok(stream) = serde_json::from_value::<ImageStream>(presented) else {
+                    continue;
+                };
+                let target_tag = tags::alias_target(&stream, tag).unwrap_or(tag);
+                let Some(pull_spec) = tags::resolved_pull_spec(&stream, target_tag) else {
+                    continue;
+                };
+                if let Some(container) = container_at(&mut updated, &trigger.field_path) {
+                    if container.get("image").and_then(Value::as_str) != Some(pull_spec.as_str()) {
+                        container["image"] = json!(pull_spec);
+                        changed = true;
+                    }
+                }
+            }
+            if changed {
+                let generation = updated
+                    .pointer("/metadata/generation")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1);
+                updated["metadata"]["generation"] = json!(generation + 1);
+                updates.push((key.clone(), updated));
+            }
+        }
+        for (key, object) in updates {
+            self.store.put(key, object);
+        }
+    }
+
+    /// A small deployment controller: one ReplicaSet per pod template, owned by its
+    /// Deployment, and replica counts in both statuses. Pods count as ready at once, unless a
+    /// container still waits for its image trigger (image `" "`).
+    fn run_deployments(&mut self, dirty: &std::collections::BTreeSet<String>, now: i64) {
+        let deployments: Vec<(ObjectKey, Value)> = dirty
+            .iter()
+            .flat_map(|ns| {
+                self.store
+                    .list("deployments", Some(ns))
+                    .map(|(k, v)| (k.clone(), (**v).clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (key, deployment) in deployments {
+            let template = deployment
+                .pointer("/spec/template")
+                .cloned()
+                .unwrap_or(json!({}));
+            let replicas = deployment
+                .pointer("/spec/replicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            let hash = {
+                use sha2::{Digest, Sha256};
+                let digest = Sha256::digest(template.to_string().as_bytes());
+                digest
+                    .iter()
+                    .take(5)
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            };
+            let runnable = template
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .is_some_and(|containers| {
+                    containers.iter().all(|c| {
+                        c.get("image")
+                            .and_then(Value::as_str)
+                            .is_some_and(|i| !i.trim().is_empty())
+                    })
+                });
+            let ready = if runnable { replicas } else { 0 };
+            let uid = deployment
+                .pointer("/metadata/uid")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let current_name = format!("{}-{hash}", key.name);
+            let owned: Vec<(ObjectKey, Value)> = self
+                .store
+                .list("replicasets", Some(&key.namespace))
+                .filter(|(_, rs)| {
+                    rs.pointer("/metadata/ownerReferences")
+                        .and_then(Value::as_array)
+                        .is_some_and(|o| {
+                            o.iter()
+                                .any(|r| r.get("uid").and_then(Value::as_str) == Some(uid.as_str()))
+                        })
+                })
+                .map(|(k, v)| (k.clone(), (**v).clone()))
+                .collect();
+            for (rs_key, mut rs) in owned.iter().cloned() {
+                if rs_key.name != current_name
+                    && rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(0)
+                {
+                    rs["spec"]["replicas"] = json!(0);
+                    rs["status"] = json!({"replicas": 0, "observedGeneration": rs.pointer("/metadata/generation").cloned().unwrap_or(json!(1))});
+                    self.store.put(rs_key, rs);
+                }
+            }
+            let mut pod_labels = template
+                .pointer("/metadata/labels")
+                .cloned()
+                .unwrap_or(json!({}));
+            pod_labels["pod-template-hash"] = json!(hash);
+            let mut selector = deployment
+                .pointer("/spec/selector")
+                .cloned()
+                .unwrap_or(json!({}));
+            selector["matchLabels"]["pod-template-hash"] = json!(hash);
+            let mut rs_template = template.clone();
+            rs_template["metadata"]["labels"] = pod_labels.clone();
+            let rs_status = json!({"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready, "availableReplicas": ready, "observedGeneration": 1});
+            let rs_key = ObjectKey {
+                resource: "replicasets",
+                namespace: key.namespace.clone(),
+                name: current_name.clone(),
+            };
+            match owned.iter().find(|(k, _)| k.name == current_name) {
+                Some((_, existing)) => {
+                    let mut rs = existing.clone();
+                    if rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(replicas)
+                        || rs.get("status") != Some(&rs_status)
+                    {
+                        rs["spec"]["replicas"] = json!(replicas);
+                        rs["status"] = rs_status;
+                        self.store.put(rs_key, rs);
+                    }
+                }
+                None => {
+                    let rs = json!({
+                        "kind": "ReplicaSet",
+                        "apiVersion": "apps/v1",
+                        "metadata": {
+                            "name": current_name,
+                            "namespace": key.namespace,
+                            "labels": pod_labels,
+                            "annotations": {"deployment.kubernetes.io/revision": (owned.len() + 1).to_string()},
+                            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": key.name, "uid": uid, "controller": true, "blockOwnerDeletion": true}],
+                        },
+                        "spec": {"replicas": replicas, "selector": selector, "template": rs_template},
+                        "status": rs_status,
+                    });
+                    let resource = resources::find("apps", "v1", "replicasets")
+                        .expect("replicasets are served");
+                    let _ = self.restore_object(resource, Some(&key.namespace), rs, now);
+                }
+            }
+            let generation = deployment
+                .pointer("/metadata/generation")
+                .cloned()
+                .unwrap_or(json!(1));
+            let condition = |kind: &str, status: &str, reason: &str, message: String| json!({"type": kind, "status": status, "reason": reason, "message": message, "lastUpdateTime": format_rfc3339(now), "lastTransitionTime": format_rfc3339(now)});
+            let mut status = json!({
+                "observedGeneration": generation,
+                "replicas": replicas,
+                "updatedReplicas": replicas,
+                "readyReplicas": ready,
+                "availableReplicas": ready,
+            });
+            if ready < replicas {
+                status["unavailableReplicas"] = json!(replicas - ready);
+            }
+            let same = |a: &Value, b: &Value| {
+                let strip = |v: &Value| {
+                    let mut v = v.clone();
+                    if let Some(map) = v.as_object_mut() {
+                        map.remove("conditions");
+                    }
+                    v
+                };
+                strip(a) == strip(b)
+            };
+            if deployment
+                .get("status")
+                .is_some_and(|current| same(current, &status))
+            {
+                continue;
+            }
+            status["conditions"] = json!([
+                condition(
+                    "Available",
+                    if ready >= replicas { "True" } else { "False" },
+                    if ready >= replicas {
+                        "MinimumReplicasAvailable"
+                    } else {
+                        "MinimumReplicasUnavailable"
+                    },
+                    format!(
+                        "Deployment has {} minimum availability.",
+                        if ready >= replicas { "" } else { "no " }
+                    )
+                    .replace("has  minimum", "has minimum")
+                ),
+                condition(
+                    "Progressing",
+                    "True",
+                    "NewReplicaSetAvailable",
+                    format!("ReplicaSet {current_name:?} has successfully progressed.")
+                ),
+            ]);
+            let mut updated = deployment.clone();
+            updated["status"] = status;
+            self.store.put(key, updated);
+        }
+    }
+
+    /// `imagestreamtags`: get, list, create, update, delete through the stream.
+    pub(crate) fn image_stream_tags(
+        &mut self,
+        verb: &str,
+        target: &Target,
+        request: &ApiRequest,
+        query: &crate::api::QueryParams,
+    ) -> ApiResponse {
+        let namespace = target.namespace.clone().unwrap_or_default();
+        let resource = target.resource;
+        if verb == "list" {
+            let items: Vec<Value> = self
+                .store
+                .list("imagestreams", Some(&namespace))
+                .filter_map(|(_, stored)| {
+                    serde_json::from_value::<ImageStream>(
+                        self.present(Self::stream_resource(), stored),
+                    )
+                    .ok()
+                })
+                .flat_map(|stream| {
+                    stream
+                        .status_tags()
+                        .iter()
+                        .filter(|t| !t.events().is_empty())
+                        .filter_map(|t| self.stream_tag(&stream, &t.tag))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let _ = query;
+            return ApiResponse::json(
+                200,
+                &json!({"kind": "ImageStreamTagList", "apiVersion": "image.openshift.io/v1", "metadata": {"resourceVersion": self.resource_version().to_string()}, "items": items}),
+            );
+        }
+        let full_name = match verb {
+            "create" => match Self::body(request) {
+                Ok(body) => body
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                Err(response) => return response,
+            },
+            _ => target.name.clone().unwrap_or_default(),
+        };
+        let Some((stream_name, tag)) = full_name.split_once(':').filter(|(s, t)| {
+            !s.is_empty() && !t.is_empty() && !t.contains(':') && !full_name.contains('@')
+        }) else {
+            return bad_request("ImageStreamTags must be retrieved with <name>:<tag>");
+        };
+        let (stream_name, tag) = (stream_name.to_owned(), tag.to_owned());
+        let existing = self.load_stream(&namespace, &stream_name);
+        match verb {
+            "get" => {
+                let Some(stored) = self.store.get(&stream_key(&namespace, &stream_name)) else {
+                    return not_found(resource, &full_name);
+                };
+                let Ok(stream) = serde_json::from_value::<ImageStream>(
+                    self.present(Self::stream_resource(), stored),
+                ) else {
+                    return not_found(resource, &full_name);
+                };
+                match self.stream_tag(&stream, &tag) {
+                    Some(istag) => ApiResponse::json(200, &istag),
+                    None => not_found(resource, &full_name),
+                }
+            }
+            "create" | "update" | "patch" => {
+                let body = match Self::body(request) {
+                    Ok(body) => body,
+                    Err(response) => return response,
+                };
+                let Some(tag_ref) = body.get("tag").filter(|t| !t.is_null()) else {
+                    return invalid(resource, &full_name, &[FieldError::required("tag", "")]);
+                };
+                let mut spec_tag: TagReference = match serde_json::from_value(tag_ref.clone()) {
+                    Ok(spec) => spec,
+                    Err(err) => {
+                        return bad_request(format!("tag is not a valid TagReference: {err}"))
+                    }
+                };
+                spec_tag.name = tag.clone();
+                let mut stream = match existing {
+                    Some(stream) => stream,
+                    None if verb == "create" => {
+                        let mut stream = ImageStream::default();
+                        stream.metadata.name = Some(stream_name.clone());
+                        stream.metadata.namespace = Some(namespace.clone());
+                        stream
+                    }
+                    None => return not_found(resource, &full_name),
+                };
+                let exists = stream.spec_tags().iter().any(|t| t.name == tag);
+                if verb == "create" && exists {
+                    return failure(
+                        409,
+                        "AlreadyExists",
+                        format!("{} {full_name:?} already exists", resource.qualified()),
+                        Some(
+                            json!({"name": full_name, "group": resource.group, "kind": resource.plural}),
+                        ),
+                    );
+                }
+                if verb != "create" && !exists {
+                    return not_found(resource, &full_name);
+                }
+                spec_tag.generation = Some(None);
+                *spec_tag_mut(&mut stream, &tag) = spec_tag;
+                let value = match serde_json::to_value(&stream) {
+                    Ok(value) => value,
+                    Err(err) => return failure(500, "InternalError", err.to_string(), None),
+                };
+                let stored = if stream.metadata.resource_version.is_some() {
+                    self.update_stream_value(&namespace, &stream_name, value, request.now_millis)
+                } else {
+                    self.create_object(
+                        Self::stream_resource(),
+                        Some(&namespace),
+                        value,
+                        request.now_millis,
+                        false,
+                    )
+                    .map(|v| (*v).clone())
+                };
+                match stored {
+                    Ok(stored) => {
+                        let presented = self.present(Self::stream_resource(), &stored);
+                        let stream: ImageStream =
+                            serde_json::from_value(presented).unwrap_or_default();
+                        let istag = self.stream_tag(&stream, &tag).unwrap_or_else(|| json!({"kind": "ImageStreamTag", "apiVersion": "image.openshift.io/v1", "metadata": {"name": full_name, "namespace": namespace}, "tag": stream.spec_tags().iter().find(|t| t.name == tag)}));
+                        ApiResponse::json(if verb == "create" { 201 } else { 200 }, &istag)
+                    }
+                    Err(response) => response,
+                }
+            }
+            "delete" => {
+                let Some(mut stream) = existing else {
+                    return not_found(resource, &full_name);
+                };
+                let in_spec = stream.spec_tags().iter().any(|t| t.name == tag);
+                let in_status = stream.status_tags().iter().any(|t| t.tag == tag);
+                if !in_spec && !in_status {
+                    return not_found(resource, &full_name);
+                }
+                if let Some(tags) = stream.spec.as_mut().and_then(|s| s.tags.as_mut()) {
+                    tags.retain(|t| t.name != tag);
+                }
+                if let Some(tags) = stream.status.as_mut().and_then(|s| s.tags.as_mut()) {
+                    tags.retain(|t| t.tag != tag);
+                }
+                let value = match serde_json::to_value(&stream) {
+                    Ok(value) => value,
+                    Err(err) => return failure(500, "InternalError", err.to_string(), None),
+                };
+                match self.update_stream_value(&namespace, &stream_name, value, request.now_millis)
+                {
+                    Ok(_) => ApiResponse::json(
+                        200,
+                        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": full_name, "group": "image.openshift.io", "kind": "imagestreamtags"}}),
+                    ),
+                    Err(response) => response,
+                }
+            }
+            _ => failure(
+                405,
+                "MethodNotAllowed",
+                "the server does not allow this method on the requested resource",
+                Some(json!({})),
+            ),
+        }
+    }
+
+    /// Writes a changed stream as an update would (generation and tag generations bumped).
+    fn update_stream_value(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        mut value: Value,
+        now: i64,
+    ) -> Result<Value, ApiResponse> {
+        let Some(existing) = self.store.get(&stream_key(namespace, name)).cloned() else {
+            return Err(not_found(Self::stream_resource(), name));
+        };
+        if existing.get("spec") != value.get("spec") {
+            let generation = existing
+                .pointer("/metadata/generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(1)
+                + 1;
+            value["metadata"]["generation"] = json!(generation);
+            if let Some(tags) = value
+                .pointer_mut("/spec/tags")
+                .and_then(Value::as_array_mut)
+            {
+                for tag in tags {
+                    if tag
+                        .get("generation")
+                        .is_none_or(|g| g.is_null() || *g == json!(0))
+                    {
+                        tag["generation"] = json!(generation);
+                    }
+                }
+            }
+        }
+        let _ = now;
+        let stored = self.store.put(stream_key(namespace, name), value);
+        Ok((*stored).clone())
+    }
+
+    /// The ImageStreamTag view of one tag, or `None` when the tag has no image yet.
+    fn stream_tag(&self, stream: &ImageStream, tag: &str) -> Option<Value> {
+        let list = stream.status_tags().iter().find(|t| t.tag == tag)?;
+        let event = list.events().first()?;
+        let spec = stream.spec_tags().iter().find(|t| t.name == tag);
+        let mut image = self
+            .store
+            .get(&ObjectKey {
+                resource: "images",
+                namespace: String::new(),
+                name: event.image.clone(),
+            })
+            .map(|i| (**i).clone())
+            .unwrap_or_else(|| json!({"metadata": {"name": event.image}}));
+        if let Some(map) = image.as_object_mut() {
+            map.remove("dockerImageManifest");
+            map.remove("dockerImageConfig");
+        }
+        image["dockerImageReference"] = json!(tags::resolved_pull_spec(stream, tag)
+            .unwrap_or_else(|| event.docker_image_reference.clone()));
+        let mut metadata = json!({
+            "name": format!("{}:{tag}", stream.metadata.name()),
+            "namespace": stream.metadata.namespace(),
+            "uid": stream.metadata.uid,
+            "resourceVersion": stream.metadata.resource_version,
+            "creationTimestamp": event.created,
+        });
+        if let Some(labels) = &stream.metadata.labels {
+            metadata["labels"] = json!(labels);
+        }
+        if let Some(Some(annotations)) = spec.and_then(|s| s.annotations.clone()) {
+            metadata["annotations"] = json!(annotations);
+        }
+        let mut istag = json!({
+            "kind": "ImageStreamTag",
+            "apiVersion": "image.openshift.io/v1",
+            "metadata": metadata,
+            "tag": spec,
+            "generation": event.generation.unwrap_or(0),
+            "lookupPolicy": stream.spec.as_ref().and_then(|s| s.lookup_policy.clone()).unwrap_or_default(),
+            "image": image,
+        });
+        if let Some(conditions) = &list.conditions {
+            istag["conditions"] = json!(conditions);
+        }
+        Some(istag)
+    }
+
+    /// `imagestreamimages/<stream>@<id>`: an image of the stream, found by digest or prefix.
+    pub(crate) fn image_stream_image(&self, target: &Target) -> ApiResponse {
+        let name = target.name.clone().unwrap_or_default();
+        let namespace = target.namespace.clone().unwrap_or_default();
+        let Some((stream_name, id)) = name
+            .split_once('@')
+            .filter(|(s, i)| !s.is_empty() && !i.is_empty())
+        else {
+            return bad_request("ImageStreamImages must be retrieved with <name>@<id>");
+        };
+        let missing = || {
+            failure(
+                404,
+                "NotFound",
+                format!("imagestreamimage.image.openshift.io {name:?} not found"),
+                Some(
+                    json!({"name": name, "group": "image.openshift.io", "kind": "imagestreamimage"}),
+                ),
+            )
+        };
+        let Some(stream) = self.load_stream(&namespace, stream_name) else {
+            return missing();
+        };
+        let bare = id.strip_prefix("sha256:").unwrap_or(id);
+        let found = stream
+            .status_tags()
+            .iter()
+            .flat_map(|t| t.events())
+            .find(|e| {
+                e.image == id
+                    || e.image
+                        .strip_prefix("sha256:")
+                        .is_some_and(|hex| hex.starts_with(bare))
+            });
+        let Some(event) = found else {
+            return missing();
+        };
+        let mut image = self
+            .store
+            .get(&ObjectKey { resource: "images", namespace: String::new(), name: event.image.clone() })
+            .map(|i| (**i).clone())
+            .unwrap_or_else(|| json!({"metadata": {"name": event.image, "creationTimestamp": event.created}, "dockerImageReference": event.docker_image_reference}));
+        if let Some(map) = image.as_object_mut() {
+            map.remove("dockerImageManifest");
+            map.remove("dockerImageConfig");
+        }
+        let created = image
+            .pointer("/metadata/creationTimestamp")
+            .cloned()
+            .unwrap_or(json!(event.created));
+        ApiResponse::json(
+            200,
+            &json!({
+                "kind": "ImageStreamImage",
+                "apiVersion": "image.openshift.io/v1",
+                "metadata": {"name": format!("{stream_name}@{}", event.image), "namespace": namespace, "creationTimestamp": created},
+                "image": image,
+            }),
+        )
+    }
+}
+
+/// The container a trigger's fieldPath names, e.g.
+/// `spec.template.spec.containers[?(@.name=="web")].image` or `...initContainers[0].image`.
+fn container_at<'a>(deployment: &'a mut Value, field_path: &str) -> Option<&'a mut Value> {
+    let rest = field_path.strip_prefix("spec.template.spec.")?;
+    let (list, selector) = rest.split_once('[')?;
+    if !matches!(list, "containers" | "initContainers") {
+        return None;
+    }
+    let (selector, tail) = selector.split_once(']')?;
+    if tail != ".image" && !tail.is_empty() {
+        return None;
+    }
+    let containers = deployment
+        .pointer_mut(&format!("/spec/template/spec/{list}"))?
+        .as_array_mut()?;
+    if let Ok(index) = selector.parse::<usize>() {
+        return containers.get_mut(index);
+    }
+    let name = selector.strip_prefix("?(@.name==\"")?.strip_suffix("\")")?;
+    containers
+        .iter_mut()
+        .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+}
+
+fn parse_target(
+    spec: &Value,
+    field: &str,
+    repository: bool,
+) -> Result<ImageTarget, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let kind = spec
+        .pointer("/from/kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if kind != "DockerImage" {
+        errors.push(FieldError::invalid(
+            &format!("{field}.from.kind"),
+            validation::FieldValue::Text(kind.into()),
+            "only DockerImage is supported",
+        ));
+    }
+    let from = spec
+        .pointer("/from/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let reference = if from.is_empty() {
+        errors.push(FieldError::required(&format!("{field}.from.name"), ""));
+        None
+    } else {
+        match reference::parse(&from) {
+            Ok(parsed) => Some(parsed),
+            Err(err) => {
+                errors.push(FieldError::invalid(
+                    &format!("{field}.from.name"),
+                    validation::FieldValue::Text(from.clone()),
+                    format!("invalid name: {err}"),
+                ));
+                None
+            }
+        }
+    };
+    if repository {
+        if let Some(parsed) = &reference {
+            if !parsed.tag.is_empty() || !parsed.id.is_empty() {
+                errors.push(FieldError::invalid(
+                    &format!("{field}.from.name"),
+                    validation::FieldValue::Text(from.clone()),
+                    "you must specify an image repository, not a tag or ID",
+                ));
+            }
+        }
+    }
+    let to = if repository {
+        None
+    } else {
+        match spec.get("to").filter(|t| !t.is_null()) {
+            Some(to) => {
+                let name = to
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                if name.is_empty() {
+                    errors.push(FieldError::required(
+                        &format!("{field}.to.name"),
+                        "the name of the target tag must be specified",
+                    ));
+                }
+                Some(name)
+            }
+            // The server defaults the target tag to the tag in from.name (API.md §1.6).
+            None => reference
+                .as_ref()
+                .map(|r| r.tag.clone())
+                .filter(|t| !t.is_empty()),
+        }
+    };
+    let import_policy: TagImportPolicy = spec
+        .get("importPolicy")
+        .cloned()
+        .and_then(|p| serde_json::from_value(p).ok())
+        .unwrap_or_default();
+    if let Some(mode) = import_policy.import_mode.as_deref() {
+        if !matches!(mode, "" | "Legacy" | "PreserveOriginal") {
+            errors.push(FieldError {
+                field: format!("{field}.importPolicy.importMode"),
+                reason: validation::FieldErrorType::NotSupported,
+                value: Some(validation::FieldValue::Text(mode.into())),
+                message: "supported values: \"Legacy\", \"PreserveOriginal\"".into(),
+            });
+        }
+    }
+    let reference_policy: Option<TagReferencePolicy> = spec
+        .get("referencePolicy")
+        .cloned()
+        .and_then(|p| serde_json::from_value(p).ok());
+    match (errors.is_empty(), reference) {
+        (true, Some(reference)) => Ok(ImageTarget {
+            from,
+            reference,
+            to,
+            import_policy,
+            reference_policy,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(image: &str, reference: &str) -> TagEvent {
+        TagEvent {
+            created: "2024-01-01T00:00:00Z".into(),
+            docker_image_reference: reference.into(),
+            image: image.into(),
+            ..TagEvent::default()
+        }
+    }
+
+    #[test]
+    fn history_is_kept_as_the_server_keeps_it() {
+        let mut stream = ImageStream::default();
+        assert!(add_tag_event(
+            &mut stream,
+            "latest",
+            event("sha256:a", "x@sha256:a")
+        ));
+        assert!(
+            !add_tag_event(&mut stream, "latest", event("sha256:a", "x@sha256:a")),
+            "identical events are ignored"
+        );
+        assert!(
+            add_tag_event(&mut stream, "latest", event("sha256:a", "y@sha256:a")),
+            "same image, new pull spec: updated in place"
+        );
+        assert_eq!(stream.status_tags()[0].events().len(), 1);
+        assert!(add_tag_event(
+            &mut stream,
+            "latest",
+            event("sha256:b", "x@sha256:b")
+        ));
+        let images: Vec<_> = stream.status_tags()[0]
+            .events()
+            .iter()
+            .map(|e| e.image.as_str())
+            .collect();
+        assert_eq!(images, ["sha256:b", "sha256:a"], "newest first");
+    }
+
+    #[test]
+    fn a_failed_import_keeps_the_last_good_image() {
+        let mut stream = ImageStream::default();
+        add_tag_event(&mut stream, "latest", event("sha256:a", "x@sha256:a"));
+        let status = Status::failure(
+            404,
+            "NotFound",
+            "dockerimage.image.openshift.io \"x:latest\" not found",
+        );
+        set_import_failure(&mut stream, "latest", &status, 2, 0);
+        let list = &stream.status_tags()[0];
+        assert_eq!(list.events().len(), 1);
+        let condition = &list.conditions.as_ref().unwrap()[0];
+        assert_eq!(
+            (
+                condition.status.as_str(),
+                condition.reason.as_deref(),
+                condition.generation
+            ),
+            ("False", Some("NotFound"), 2)
+        );
+        assert_eq!(observed_generation(&stream, "latest"), 2);
+    }
+
+    #[test]
+    fn trigger_field_paths_find_their_container() {
+        let mut deployment = json!({"spec": {"template": {"spec": {"containers": [{"name": "a"}, {"name": "web"}], "initContainers": [{"name": "init"}]}}}});
+        assert_eq!(
+            container_at(
+                &mut deployment,
+                "spec.template.spec.containers[?(@.name==\"web\")].image"
+            )
+            .unwrap()["name"],
+            "web"
+        );
+        assert_eq!(
+            container_at(&mut deployment, "spec.template.spec.containers[0].image").unwrap()
+                ["name"],
+            "a"
+        );
+        assert_eq!(
+            container_at(
+                &mut deployment,
+                "spec.template.spec.initContainers[0].image"
+            )
+            .unwrap()["name"],
+            "init"
+        );
+        assert!(container_at(
+            &mut deployment,
+            "spec.template.spec.containers[?(@.name==\"nope\")].image"
+        )
+        .is_none());
+        assert!(container_at(&mut deployment, "metadata.name").is_none());
+    }
+}

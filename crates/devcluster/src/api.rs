@@ -932,16 +932,65 @@ impl Cluster {
         Ok(self.store.put(key, object))
     }
 
+    /// Bodies must be JSON (the API server also takes YAML and protobuf; devcluster does not).
+    fn check_content_type(request: &ApiRequest) -> Result<(), ApiResponse> {
+        let media_type = request
+            .content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim();
+        if media_type.is_empty() || media_type == "application/json" || media_type == "*/*" {
+            return Ok(());
+        }
+        Err(failure(
+            415,
+            "UnsupportedMediaType",
+            format!("the body of the request was in an unknown format - accepted media types include: application/json (got {media_type:?})"),
+            None,
+        ))
+    }
+
+    /// `fieldValidation=Strict`: fields the kind does not declare are an error, as from a
+    /// strict decoder.
+    fn check_strict(
+        resource: &Resource,
+        query: &QueryParams,
+        object: &Value,
+    ) -> Result<(), ApiResponse> {
+        if query.get("fieldValidation") != Some("Strict") {
+            return Ok(());
+        }
+        let unknown = kinds::unknown_fields(resource.kind, object);
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let listed: Vec<String> = unknown
+            .iter()
+            .map(|field| format!("unknown field {field:?}"))
+            .collect();
+        Err(bad_request(format!(
+            "strict decoding error: {}",
+            listed.join(", ")
+        )))
+    }
+
     fn create(
         &mut self,
         target: &Target,
         request: &ApiRequest,
         query: &QueryParams,
     ) -> ApiResponse {
+        if let Err(response) = Self::check_content_type(request) {
+            return response;
+        }
         let object = match Self::body(request) {
             Ok(object) => object,
             Err(response) => return response,
         };
+        if let Err(response) = Self::check_strict(target.resource, query, &object) {
+            return response;
+        }
         let dry_run = query.get("dryRun") == Some("All");
         match self.create_object(
             target.resource,
@@ -970,11 +1019,19 @@ impl Cluster {
         };
         let mut object = match patched {
             Some(object) => object,
-            None => match Self::body(request) {
-                Ok(object) => object,
-                Err(response) => return response,
-            },
+            None => {
+                if let Err(response) = Self::check_content_type(request) {
+                    return response;
+                }
+                match Self::body(request) {
+                    Ok(object) => object,
+                    Err(response) => return response,
+                }
+            }
         };
+        if let Err(response) = Self::check_strict(resource, query, &object) {
+            return response;
+        }
         let body_name = object
             .pointer("/metadata/name")
             .and_then(Value::as_str)

@@ -403,3 +403,144 @@ mod tests {
         );
     }
 }
+
+const OBJECT_META_FIELDS: &[&str] = &[
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+];
+
+/// The fields a kind declares at the levels devcluster knows, for `fieldValidation=Strict`.
+fn declared_fields(kind: &str, path: &str) -> Option<&'static [&'static str]> {
+    Some(match (kind, path) {
+        (_, "") => match kind {
+            "Event" => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "involvedObject",
+                "reason",
+                "message",
+                "source",
+                "firstTimestamp",
+                "lastTimestamp",
+                "count",
+                "type",
+                "eventTime",
+                "series",
+                "action",
+                "related",
+                "reportingComponent",
+                "reportingInstance",
+            ],
+            _ => &["apiVersion", "kind", "metadata", "spec", "status"],
+        },
+        (_, "metadata") => OBJECT_META_FIELDS,
+        ("ImageStream", "spec") => &["lookupPolicy", "dockerImageRepository", "tags"],
+        ("ImageStream", "spec.tags[]") => &[
+            "name",
+            "annotations",
+            "from",
+            "reference",
+            "generation",
+            "importPolicy",
+            "referencePolicy",
+        ],
+        ("Deployment", "spec") => &[
+            "replicas",
+            "selector",
+            "template",
+            "strategy",
+            "minReadySeconds",
+            "revisionHistoryLimit",
+            "paused",
+            "progressDeadlineSeconds",
+        ],
+        ("ReplicaSet", "spec") => &["replicas", "minReadySeconds", "selector", "template"],
+        ("Service", "spec") => &[
+            "ports",
+            "selector",
+            "clusterIP",
+            "clusterIPs",
+            "type",
+            "externalIPs",
+            "sessionAffinity",
+            "loadBalancerIP",
+            "loadBalancerSourceRanges",
+            "externalName",
+            "externalTrafficPolicy",
+            "healthCheckNodePort",
+            "publishNotReadyAddresses",
+            "sessionAffinityConfig",
+            "ipFamilies",
+            "ipFamilyPolicy",
+            "allocateLoadBalancerNodePorts",
+            "loadBalancerClass",
+            "internalTrafficPolicy",
+            "trafficDistribution",
+        ],
+        ("Namespace", "spec") => &["finalizers"],
+        _ => return None,
+    })
+}
+
+/// Fields the object sets that its kind does not declare (`spec.foo`), in the order found:
+/// what a strict decoder rejects.
+pub fn unknown_fields(kind: &str, object: &Value) -> Vec<String> {
+    let mut unknown = Vec::new();
+    let mut check = |path: &str, display: &str, value: &Value| {
+        let (Some(declared), Some(map)) = (declared_fields(kind, path), value.as_object()) else {
+            return;
+        };
+        for key in map.keys() {
+            if !declared.contains(&key.as_str()) {
+                unknown.push(if display.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{display}.{key}")
+                });
+            }
+        }
+    };
+    check("", "", object);
+    if let Some(metadata) = object.get("metadata") {
+        check("metadata", "metadata", metadata);
+    }
+    if let Some(spec) = object.get("spec") {
+        check("spec", "spec", spec);
+        if let Some(tags) = spec.get("tags").and_then(Value::as_array) {
+            for (index, tag) in tags.iter().enumerate() {
+                check("spec.tags[]", &format!("spec.tags[{index}]"), tag);
+            }
+        }
+    }
+    unknown
+}
+
+#[cfg(test)]
+mod strict_tests {
+    use super::*;
+
+    #[test]
+    fn undeclared_fields_are_found_where_the_kind_is_known() {
+        let stream = json!({"kind": "ImageStream", "metadata": {"name": "x", "nmae": "typo"}, "spec": {"tag": [], "tags": [{"name": "a", "form": {}}]}, "extra": 1});
+        assert_eq!(
+            unknown_fields("ImageStream", &stream),
+            ["extra", "metadata.nmae", "spec.tag", "spec.tags[0].form"]
+        );
+        let deployment = json!({"spec": {"replicas": 1, "template": {"anything": true}}});
+        assert!(unknown_fields("Deployment", &deployment).is_empty());
+    }
+}

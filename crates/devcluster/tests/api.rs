@@ -586,3 +586,32 @@ fn deleting_a_namespace_takes_its_contents() {
     let (status, _) = admin.post(STREAMS, stream("web", json!({})));
     assert_eq!(status, 404, "a deleted namespace accepts no new objects");
 }
+
+#[test]
+fn bodies_must_be_json_and_strict_validation_names_unknown_fields() {
+    let mut cluster = demo_cluster(NOW);
+    let mut dev = as_user(&mut cluster, "developer");
+    let response = dev.send(
+        "POST",
+        STREAMS,
+        Some(stream("web", json!({}))),
+        "application/x-www-form-urlencoded",
+    );
+    assert_eq!(response.status, 415);
+    assert_eq!(response.json_body()["reason"], "UnsupportedMediaType");
+    let mut typo = stream("web", json!({}));
+    typo["spec"]["tag"] = json!([]);
+    let (status, body) = dev.post(&format!("{STREAMS}?fieldValidation=Strict"), typo.clone());
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (
+            400,
+            Some("strict decoding error: unknown field \"spec.tag\"")
+        )
+    );
+    assert_eq!(
+        dev.post(STREAMS, typo).0,
+        201,
+        "without Strict the request is accepted"
+    );
+}

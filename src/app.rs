@@ -1,7 +1,10 @@
-//! The shell: loads the run-time configuration, then routes to the screens.
+//! The shell: loads the run-time configuration, starts the session, then routes to the screens.
 
-use crate::api::{self, Config};
+use crate::api::{self, session, Client, Config};
+use crate::auth::{Auth, RequireLogin};
+use crate::components::masthead::Masthead;
 use crate::pages::imagestreams::ImageStreamsPage;
+use crate::pages::login::LoginPage;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
@@ -28,22 +31,28 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Header and routed content, once the configuration is known.
+/// Masthead and routed content, once the configuration is known.
 #[component]
 fn Shell(config: Config) -> impl IntoView {
-    let start = format!("/k8s/ns/{}/imagestreams", config.default_namespace);
+    let auth = Auth::start(Client::new(&config, session::stored_token()));
+    let start_project = session::remembered_project(&config.api_server)
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let start = format!("/k8s/ns/{start_project}/imagestreams");
     provide_context(config);
+    provide_context(auth);
     view! {
-        <header class="masthead">
-            <span class="brand">"imagestream-console"</span>
-        </header>
-        <main>
-            <Router>
+        <Router>
+            <Masthead />
+            <main>
                 <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
                     <Route path=path!("/") view=move || view! { <Redirect path=start.clone() /> } />
-                    <Route path=path!("/k8s/ns/:ns/imagestreams") view=ImageStreamsPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route
+                        path=path!("/k8s/ns/:ns/imagestreams")
+                        view=|| view! { <RequireLogin><ImageStreamsPage /></RequireLogin> }
+                    />
                 </Routes>
-            </Router>
-        </main>
+            </main>
+        </Router>
     }
 }

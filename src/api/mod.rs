@@ -1,7 +1,9 @@
 //! The client side of the cluster API: where the server is, typed calls, and errors that keep
 //! the server's `Status` reason and message so pages can show them where the user acted.
 
-use imagestream_model::{ImageStream, List, Status};
+pub mod session;
+
+use imagestream_model::{ImageStream, List, Project, Status, User};
 use serde::{de::DeserializeOwned, Deserialize};
 use std::fmt;
 
@@ -24,6 +26,69 @@ impl Default for Config {
     }
 }
 
+/// Where and as whom to call the cluster. Cheap to clone; every page gets one from context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Client {
+    /// Base URL of the API server, without a trailing slash; empty for same origin.
+    pub api_server: String,
+    token: Option<String>,
+}
+
+impl Client {
+    /// A client for `config`'s server, with an optional bearer token.
+    pub fn new(config: &Config, token: Option<String>) -> Self {
+        Self {
+            api_server: config.api_server.trim_end_matches('/').to_owned(),
+            token,
+        }
+    }
+
+    /// Whether requests carry a token.
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    /// The same server without credentials (after a 401 or a log-out).
+    pub fn without_token(&self) -> Self {
+        Self {
+            api_server: self.api_server.clone(),
+            token: None,
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let mut request = gloo_net::http::Request::get(&format!("{}{path}", self.api_server))
+            .header("Accept", "application/json");
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|err| ApiError::Network(err.to_string()))?;
+        decode(response).await
+    }
+
+    /// `oc whoami`: the user the token (or the same-origin proxy) acts as.
+    pub async fn who_am_i(&self) -> Result<User, ApiError> {
+        self.get("/apis/user.openshift.io/v1/users/~").await
+    }
+
+    /// `oc get projects`: the projects the user can see.
+    pub async fn projects(&self) -> Result<List<Project>, ApiError> {
+        self.get("/apis/project.openshift.io/v1/projects").await
+    }
+
+    /// `oc get is -n NAMESPACE`: the image streams of one project.
+    pub async fn image_streams(&self, namespace: &str) -> Result<List<ImageStream>, ApiError> {
+        self.get(&format!(
+            "/apis/image.openshift.io/v1/namespaces/{}/imagestreams",
+            encode_path_segment(namespace)
+        ))
+        .await
+    }
+}
+
 /// Why a call to the cluster failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -33,6 +98,13 @@ pub enum ApiError {
     Network(String),
     /// The answer was not what the API promises.
     Decode(String),
+}
+
+impl ApiError {
+    /// The server rejected the credentials: the session is over.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Status(status) if status.code == Some(401))
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -59,25 +131,16 @@ pub async fn load_config() -> Result<Config, ApiError> {
     get_json("config.json").await
 }
 
-/// `oc get is -n NAMESPACE`: the image streams of one project.
-pub async fn list_image_streams(
-    config: &Config,
-    namespace: &str,
-) -> Result<List<ImageStream>, ApiError> {
-    let url = format!(
-        "{}/apis/image.openshift.io/v1/namespaces/{}/imagestreams",
-        config.api_server.trim_end_matches('/'),
-        encode_path_segment(namespace)
-    );
-    get_json(&url).await
-}
-
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     let response = gloo_net::http::Request::get(url)
         .header("Accept", "application/json")
         .send()
         .await
         .map_err(|err| ApiError::Network(err.to_string()))?;
+    decode(response).await
+}
+
+async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
     let status = response.status();
     let body = response
         .text()

@@ -1,3 +1,4 @@
 //! View pieces shared by the screens.
 
 pub mod imagestream_table;
+pub mod masthead;

@@ -1,6 +1,7 @@
 //! The image streams of a project (`oc get is`): load the list, show the table, or say why not.
 
-use crate::api::{self, Config};
+use crate::api::{session, Config};
+use crate::auth::Auth;
 use crate::components::imagestream_table::ImageStreamTable;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -12,12 +13,14 @@ const CLOCK_TICK: std::time::Duration = std::time::Duration::from_secs(30);
 #[component]
 pub fn ImageStreamsPage() -> impl IntoView {
     let config = expect_context::<Config>();
+    let auth = expect_context::<Auth>();
     let params = use_params_map();
     let namespace = move || params.read().get("ns").unwrap_or_default();
     let streams = LocalResource::new(move || {
-        let config = config.clone();
+        let client = auth.client.get();
         let namespace = namespace();
-        async move { api::list_image_streams(&config, &namespace).await }
+        session::remember_project(&config.api_server, &namespace);
+        async move { client.image_streams(&namespace).await }
     });
     let (now, set_now) = signal(js_sys::Date::now() as i64);
     let interval =
@@ -38,6 +41,9 @@ pub fn ImageStreamsPage() -> impl IntoView {
                     .map(|result| match result {
                         Ok(list) => view! { <ImageStreamTable streams=list.items now /> }.into_any(),
                         Err(err) => {
+                            if err.is_unauthorized() {
+                                auth.expired();
+                            }
                             view! {
                                 <div role="alert" class="error">
                                     <strong>"Could not list image streams. "</strong>

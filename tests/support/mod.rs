@@ -32,8 +32,13 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts devcluster and a headless Chromium.
+    /// Starts devcluster (anonymous requests act as `developer`) and a headless Chromium.
     pub async fn start() -> Session {
+        Self::start_with(&["--allow-anonymous"]).await
+    }
+
+    /// Starts devcluster with extra flags and a headless Chromium.
+    pub async fn start_with(flags: &[&str]) -> Session {
         let root = workspace_root();
         let dist = root.join("dist");
         assert!(
@@ -50,7 +55,9 @@ impl Session {
             binary.display()
         );
         let mut devcluster = Command::new(&binary)
-            .args(["--listen", "127.0.0.1:0", "--allow-anonymous", "--dist"])
+            .args(["--listen", "127.0.0.1:0"])
+            .args(flags)
+            .arg("--dist")
             .arg(&dist)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -141,6 +148,118 @@ impl Session {
         serde_json::from_value(result).unwrap_or_default()
     }
 
+    /// Types into the input labelled `label` (its `<label>` text), as a person would.
+    pub async fn fill(&self, label: &str, text: &str) {
+        let input = self.labelled(label).await;
+        input.clear().await.expect("clear the input");
+        input.send_keys(text).await.expect("type into the input");
+    }
+
+    /// The form control whose `<label>` contains `label`.
+    pub async fn labelled(&self, label: &str) -> fantoccini::elements::Element {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let found = self
+                .browser
+                .execute(
+                    r#"const [text] = arguments;
+                       for (const label of document.querySelectorAll('label')) {
+                         if (!label.innerText.includes(text)) continue;
+                         const control = label.htmlFor ? document.getElementById(label.htmlFor) : label.querySelector('input,select,textarea');
+                         if (control) return control;
+                       }
+                       return null;"#,
+                    vec![json!(label)],
+                )
+                .await
+                .expect("label query failed");
+            // A returned DOM element arrives as a WebDriver element reference.
+            if let Some(id) = found
+                .get("element-6066-11e4-a52e-4f735466cecf")
+                .and_then(Value::as_str)
+            {
+                return fantoccini::elements::Element::from_element_id(
+                    self.browser.clone(),
+                    fantoccini::elements::ElementRef::from(id.to_owned()),
+                );
+            }
+            if Instant::now() > deadline {
+                panic!("no form control labelled {label:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The option texts of the list labelled `label`, once it has loaded.
+    pub async fn options(&self, label: &str) -> Vec<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let select = self.labelled(label).await;
+            let texts: Vec<String> = self
+                .browser
+                .execute(
+                    "return [...arguments[0].options].map(o => o.text.trim());",
+                    vec![serde_json::to_value(&select).expect("element reference")],
+                )
+                .await
+                .ok()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            let loading = texts.iter().any(|t| t.starts_with("Loading"));
+            if !texts.is_empty() && !loading {
+                return texts;
+            }
+            if Instant::now() > deadline {
+                panic!("the list labelled {label:?} never loaded: {texts:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the button whose visible text is `name`.
+    pub async fn click_button(&self, name: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let clicked = self
+                .browser
+                .execute(
+                    r#"const [name] = arguments;
+                       const button = [...document.querySelectorAll('button')].find(b => b.innerText.trim() === name && !b.disabled);
+                       if (!button) return false;
+                       button.click();
+                       return true;"#,
+                    vec![json!(name)],
+                )
+                .await
+                .expect("button query failed");
+            if clicked == json!(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "no enabled button named {name:?}; buttons: {:?}",
+                    self.by_role("button").await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's path is `path`.
+    pub async fn wait_for_path(&self, path: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let url = self.browser.current_url().await.expect("current URL");
+            if url.path() == path {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!("expected to be at {path}, still at {}", url.path());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Saves a PNG of the page under screenshots/ (shown in the README).
     pub async fn screenshot(&self, name: &str) {
         let png = self.browser.screenshot().await.expect("screenshot failed");
@@ -170,7 +289,8 @@ const role = arguments[0];
 const implicit = {
   heading: 'h1,h2,h3,h4,h5,h6', paragraph: 'p', table: 'table', row: 'tr', columnheader: 'th',
   cell: 'td', link: 'a[href]', button: 'button', textbox: 'input:not([type]),input[type=text],input[type=search],textarea',
-  alert: '[role=alert]', status: '[role=status],output', navigation: 'nav', main: 'main', banner: 'header'
+  alert: '[role=alert]', status: '[role=status],output', navigation: 'nav', main: 'main', banner: 'header',
+  combobox: 'select', option: 'option', checkbox: 'input[type=checkbox]'
 };
 const selector = `[role="${role}"]` + (implicit[role] ? ',' + implicit[role] : '');
 return [...document.querySelectorAll(selector)]

@@ -1,0 +1,74 @@
+//! Where the bearer token lives: `sessionStorage` by default (gone when the tab closes),
+//! `localStorage` when the person asked to be remembered. Never in the URL, never logged.
+
+const TOKEN_KEY: &str = "imagestream-console.token";
+const RETURN_KEY: &str = "imagestream-console.return-to";
+const PROJECT_KEY_PREFIX: &str = "imagestream-console.project.";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The stored token, from this tab first, then from "remember me".
+pub fn stored_token() -> Option<String> {
+    [session_storage(), local_storage()]
+        .into_iter()
+        .flatten()
+        .find_map(|storage| storage.get_item(TOKEN_KEY).ok().flatten())
+        .filter(|token| !token.is_empty())
+}
+
+/// Keeps the token for this tab, or across visits when `remember` is set.
+pub fn store_token(token: &str, remember: bool) {
+    forget_token();
+    let storage = if remember {
+        local_storage()
+    } else {
+        session_storage()
+    };
+    if let Some(storage) = storage {
+        let _ = storage.set_item(TOKEN_KEY, token);
+    }
+}
+
+/// Drops the token everywhere (log out, or the server said 401).
+pub fn forget_token() {
+    for storage in [session_storage(), local_storage()].into_iter().flatten() {
+        let _ = storage.remove_item(TOKEN_KEY);
+    }
+}
+
+/// Remembers the page to come back to after logging in.
+pub fn remember_return_path(path: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(RETURN_KEY, path);
+    }
+}
+
+/// The page to return to after logging in (only same-site paths), then forgets it.
+pub fn take_return_path() -> Option<String> {
+    let storage = session_storage()?;
+    let path = storage.get_item(RETURN_KEY).ok().flatten()?;
+    let _ = storage.remove_item(RETURN_KEY);
+    (path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/login"))
+        .then_some(path)
+}
+
+/// The project last opened on this cluster.
+pub fn remembered_project(api_server: &str) -> Option<String> {
+    local_storage()?
+        .get_item(&format!("{PROJECT_KEY_PREFIX}{api_server}"))
+        .ok()
+        .flatten()
+}
+
+/// Remembers the project opened on this cluster.
+pub fn remember_project(api_server: &str, project: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(&format!("{PROJECT_KEY_PREFIX}{api_server}"), project);
+    }
+}

@@ -23,10 +23,12 @@ cat <<MSG
 
   imagestream-console is starting at http://127.0.0.1:$port/
   The development cluster holds the demo project "openshift" (httpd, mongodb, nginx,
-  postgresql, python) and an empty project "demo". The console has no log-in form yet, so
-  devcluster runs with --allow-anonymous: requests without a token act as 'developer'. The
-  tokens printed below work with kubectl or curl. devcluster serves 127.0.0.1 only.
-  Stop with Ctrl-C.
+  postgresql, python) and an empty project "demo".
+
+  Log in: paste the token of 'developer' into the console's log-in page:
+      sha256~developer-devcluster-token
+  (the other users and their tokens are printed below; they work with kubectl and curl too).
+  devcluster serves 127.0.0.1 only. Stop with Ctrl-C.
 
 MSG
-exec target/release/devcluster --listen "127.0.0.1:$port" --dist dist --allow-anonymous
+exec target/release/devcluster --listen "127.0.0.1:$port" --dist dist

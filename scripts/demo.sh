@@ -28,7 +28,9 @@ cat <<MSG
   Log in: paste the token of 'developer' into the console's log-in page:
       sha256~developer-devcluster-token
   (the other users and their tokens are printed below; they work with kubectl and curl too).
+  An integrated registry runs beside it (its address is printed below): an image pushed to
+  <registry>/<project>/<name>:<tag> appears as an image stream.
   devcluster serves 127.0.0.1 only. Stop with Ctrl-C.
 
 MSG
-exec target/release/devcluster --listen "127.0.0.1:$port" --dist dist
+exec target/release/devcluster --listen "127.0.0.1:$port" --dist dist --registry

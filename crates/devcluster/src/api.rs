@@ -169,8 +169,6 @@ pub struct Cluster {
     pub(crate) settings: ClusterSettings,
     next_cluster_ip: u32,
     next_uid: u64,
-    /// Namespaces whose deployments or image streams changed: controllers look at them next.
-    pub(crate) dirty_namespaces: std::collections::BTreeSet<String>,
     /// Image streams whose spec changed: the import controller looks at their tags.
     pub(crate) import_queue: std::collections::BTreeSet<(String, String)>,
 }
@@ -256,7 +254,6 @@ impl Cluster {
             settings,
             next_cluster_ip: 10,
             next_uid: 0,
-            dirty_namespaces: Default::default(),
             import_queue: Default::default(),
         }
     }

@@ -71,6 +71,25 @@ impl Auth {
         self.users.get(name)
     }
 
+    /// Every user by name (saving their project grants, `persist`).
+    pub(crate) fn users(&self) -> impl Iterator<Item = (&str, &UserRecord)> {
+        self.users
+            .iter()
+            .map(|(name, record)| (name.as_str(), record))
+    }
+
+    /// Replaces a known user's project roles (loading saved grants); `false` if the user is
+    /// unknown.
+    pub(crate) fn set_projects(&mut self, user: &str, projects: BTreeMap<String, Access>) -> bool {
+        match self.users.get_mut(user) {
+            Some(record) => {
+                record.projects = projects;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Resolves the `Authorization` header. `Err(())` means 401 Unauthorized.
     #[allow(clippy::result_unit_err)]
     pub fn authenticate(&self, authorization: Option<&str>) -> Result<Caller, ()> {

@@ -18,10 +18,10 @@ use imagestream_model::reference::{self, ImageReference};
 use imagestream_model::tags;
 use imagestream_model::time::{format_rfc3339, parse_rfc3339};
 use imagestream_model::validation::{self, FieldError};
-use imagestream_model::workload::{image_triggers, TRIGGERS_ANNOTATION};
+use imagestream_model::workload::{ImageTrigger, TRIGGERS_ANNOTATION};
 use imagestream_model::{ImageStream, Status};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Stream annotation stamped by every server-side import.
 pub const REPOSITORY_CHECK: &str = "openshift.io/image.dockerRepositoryCheck";
@@ -787,25 +787,26 @@ impl Cluster {
             if changed.is_empty() {
                 break;
             }
+            let mut streams: BTreeSet<(String, String)> = BTreeSet::new();
+            let mut deployments: BTreeSet<ObjectKey> = BTreeSet::new();
             for key in changed {
                 match key.resource {
                     "imagestreams" => {
                         self.import_queue
                             .insert((key.namespace.clone(), key.name.clone()));
-                        self.dirty_namespaces.insert(key.namespace);
+                        streams.insert((key.namespace, key.name));
                     }
                     "deployments" => {
-                        self.dirty_namespaces.insert(key.namespace);
+                        deployments.insert(key);
                     }
                     _ => {}
                 }
             }
-            let dirty = std::mem::take(&mut self.dirty_namespaces);
-            if dirty.is_empty() {
+            if streams.is_empty() && deployments.is_empty() {
                 continue;
             }
-            self.run_triggers(&dirty);
-            self.run_deployments(&dirty, now);
+            self.run_triggers(&streams, &deployments);
+            self.run_deployments(&deployments, now);
         }
         // Streams removed meanwhile are not imported.
         let store = &self.store;
@@ -814,29 +815,42 @@ impl Cluster {
     }
 
     /// The image trigger controller: writes each trigger's resolved pull spec (§6.3) into the
-    /// Deployment's container, for deployments in or pointing at a changed namespace.
-    fn run_triggers(&mut self, dirty: &std::collections::BTreeSet<String>) {
+    /// Deployment's container, for deployments that changed or follow a stream that changed.
+    fn run_triggers(
+        &mut self,
+        streams: &BTreeSet<(String, String)>,
+        deployments: &BTreeSet<ObjectKey>,
+    ) {
         let mut updates: Vec<(ObjectKey, Value)> = Vec::new();
         for (key, object) in self.store.list("deployments", None) {
-            let Ok(meta) =
-                serde_json::from_value::<imagestream_model::ObjectMeta>(object["metadata"].clone())
+            // Most deployments have no triggers: look at the annotation before parsing anything.
+            let Some(annotation) = object
+                .pointer("/metadata/annotations")
+                .and_then(|a| a.get(TRIGGERS_ANNOTATION))
+                .and_then(Value::as_str)
             else {
                 continue;
             };
-            if meta.annotation(TRIGGERS_ANNOTATION).is_none() {
-                continue;
-            }
-            let Ok(triggers) = image_triggers(&meta) else {
+            let Ok(triggers) = serde_json::from_str::<Vec<ImageTrigger>>(annotation) else {
                 continue;
             };
-            let relevant = dirty.contains(&key.namespace)
-                || triggers.iter().any(|t| {
-                    t.from
-                        .namespace
-                        .as_ref()
-                        .is_some_and(|ns| dirty.contains(ns))
-                });
-            if !relevant {
+            let followed = |trigger: &ImageTrigger| {
+                let namespace = trigger
+                    .from
+                    .namespace
+                    .clone()
+                    .filter(|ns| !ns.is_empty())
+                    .unwrap_or_else(|| key.namespace.clone());
+                let stream = trigger
+                    .from
+                    .name
+                    .split(':')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                streams.contains(&(namespace, stream))
+            };
+            if !deployments.contains(key) && !triggers.iter().any(followed) {
                 continue;
             }
             let mut updated = (**object).clone();
@@ -889,15 +903,10 @@ impl Cluster {
     /// A small deployment controller: one ReplicaSet per pod template, owned by its
     /// Deployment, and replica counts in both statuses. Pods count as ready at once, unless a
     /// container still waits for its image trigger (image `" "`).
-    fn run_deployments(&mut self, dirty: &std::collections::BTreeSet<String>, now: i64) {
+    fn run_deployments(&mut self, dirty: &BTreeSet<ObjectKey>, now: i64) {
         let deployments: Vec<(ObjectKey, Value)> = dirty
             .iter()
-            .flat_map(|ns| {
-                self.store
-                    .list("deployments", Some(ns))
-                    .map(|(k, v)| (k.clone(), (**v).clone()))
-                    .collect::<Vec<_>>()
-            })
+            .filter_map(|key| Some((key.clone(), (**self.store.get(key)?).clone())))
             .collect();
         for (key, deployment) in deployments {
             let template = deployment

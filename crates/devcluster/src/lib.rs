@@ -8,9 +8,12 @@
 pub mod api;
 pub mod auth;
 pub mod images;
+#[cfg(feature = "server")]
+pub mod integrated_registry;
 pub mod kinds;
 pub mod openapi;
 pub mod patch;
+pub mod persist;
 pub mod registry;
 #[cfg(feature = "server")]
 pub mod registry_http;

@@ -365,6 +365,91 @@ fn seed_digest(stream: &str, tag: &str, position: usize) -> String {
     format!("sha256:{hex}")
 }
 
+/// Generated image stream number `index` of a large project (`devcluster --seed-streams`, the
+/// server load benchmark): `app-NNNNN` with five spec tags from `quay.io/bench-org`, each with
+/// three images in its status history, recorded as imported at `now_millis` so the import
+/// controller leaves it alone.
+pub fn generated_stream(namespace: &str, index: usize, now_millis: i64) -> serde_json::Value {
+    use serde_json::json;
+    const TAGS: [&str; 5] = ["latest", "stable", "1.0", "1.1", "2.0"];
+    let name = format!("app-{index:05}");
+    let repository = format!("quay.io/bench-org/{name}");
+    let spec_tags: Vec<_> = TAGS
+        .iter()
+        .map(|tag| {
+            json!({
+                "name": tag,
+                "annotations": {"openshift.io/display-name": format!("{name} {tag}")},
+                "from": {"kind": "DockerImage", "name": format!("{repository}:{tag}")},
+                "generation": 1,
+                "importPolicy": {"importMode": "Legacy"},
+                "referencePolicy": {"type": "Source"},
+            })
+        })
+        .collect();
+    let status_tags: Vec<_> = TAGS
+        .iter()
+        .enumerate()
+        .map(|(t, tag)| {
+            let items: Vec<_> = (0..3)
+                .map(|position| {
+                    let digest = seed_digest(&name, tag, position);
+                    let days = (position * 30 + t * 2 + index % 7 + 1) as i64;
+                    json!({
+                        "created": format_rfc3339(now_millis - days * DAY),
+                        "dockerImageReference": format!("{repository}@{digest}"),
+                        "image": digest,
+                        "generation": 1,
+                    })
+                })
+                .collect();
+            json!({"tag": tag, "items": items})
+        })
+        .collect();
+    json!({
+        "apiVersion": "image.openshift.io/v1",
+        "kind": "ImageStream",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "creationTimestamp": format_rfc3339(now_millis - 120 * DAY),
+            "labels": {"app": name},
+            "annotations": {
+                "openshift.io/display-name": format!("Application {index}"),
+                crate::images::REPOSITORY_CHECK: format_rfc3339(now_millis),
+            },
+        },
+        "spec": {"lookupPolicy": {"local": false}, "tags": spec_tags},
+        "status": {
+            "dockerImageRepository": format!("{INTERNAL_REGISTRY}/{namespace}/{name}"),
+            "tags": status_tags,
+        },
+    })
+}
+
+/// Adds `count` [`generated_stream`]s to `namespace` (`devcluster --seed-streams N`).
+pub fn add_generated_streams(
+    cluster: &mut Cluster,
+    namespace: &str,
+    count: usize,
+    now_millis: i64,
+) -> Result<(), String> {
+    let image_streams = resources::find("image.openshift.io", "v1", "imagestreams")
+        .ok_or("imagestreams are not served")?;
+    for index in 0..count {
+        let stream = generated_stream(namespace, index, now_millis);
+        cluster
+            .restore_object(image_streams, Some(namespace), stream, now_millis)
+            .map_err(|response| {
+                format!(
+                    "generating stream {index} in {namespace} failed: {}",
+                    String::from_utf8_lossy(&response.body)
+                )
+            })?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,36 +7,47 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::{any, post};
 use axum::Router;
 use imagestream_devcluster::images::ImportJob;
+use imagestream_devcluster::integrated_registry::{self, IntegratedRegistry, PushedTag};
 use imagestream_devcluster::registry::AllowedRegistries;
 use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::seed::{self, DEMO_USERS};
-use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, WatchRequest};
+use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Command-line help.
-pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]...
+pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]... [--registry | --registry-url HOST:PORT] [--state FILE]
 
   --listen ADDR        loopback address and port to serve on (default 127.0.0.1:8080; port 0 picks a free one)
   --dist DIR           the built console to serve (default dist)
   --allow-anonymous    requests without a token act as the user 'developer'
+  --seed-streams N     also generate N image streams in project demo (load tests)
   --tls                serve https with a certificate generated at start-up
   --kubeconfig FILE    write a kubeconfig for kubectl (users developer, viewer, admin)
   --allow-registry HOST[:PORT]
                        let imports reach this registry (only loopback registries are reached otherwise)
   --scheduled-import-every SECONDS
                        how often scheduled tags are re-imported (default 900, as OpenShift)
-  --cors-origin ORIGIN let a console served from ORIGIN (e.g. http://127.0.0.1:9000) call the API";
+  --cors-origin ORIGIN let a console served from ORIGIN (e.g. http://127.0.0.1:9000) call the API
+  --registry           start Debian's docker-registry on a free loopback port as the integrated
+                       registry: pushing <registry>/<project>/<name>:<tag> creates or updates that
+                       image stream
+  --registry-url HOST:PORT
+                       use an already running registry as the integrated one (its address goes
+                       into status.dockerImageRepository; pushes to it are not reported)
+  --state FILE         load the cluster from FILE if it exists (else seed the demo) and save it
+                       there after writes (at most once a second) and at shutdown; with
+                       --registry the images are kept in FILE.registry/";
 
 /// Largest request body accepted, as on a real API server (3 MiB).
 const MAX_BODY: usize = 3 * 1024 * 1024;
@@ -51,11 +62,15 @@ pub struct Options {
     listen: SocketAddr,
     dist: PathBuf,
     allow_anonymous: bool,
+    seed_streams: usize,
     cors_origins: Vec<String>,
     tls: bool,
     kubeconfig: Option<PathBuf>,
     scheduled_every: Duration,
     allowed_registries: Vec<String>,
+    start_registry: bool,
+    registry_url: Option<String>,
+    state: Option<PathBuf>,
 }
 
 impl Options {
@@ -65,11 +80,15 @@ impl Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             dist: PathBuf::from("dist"),
             allow_anonymous: false,
+            seed_streams: 0,
             cors_origins: Vec::new(),
             tls: false,
             kubeconfig: None,
             scheduled_every: Duration::from_secs(15 * 60),
             allowed_registries: Vec::new(),
+            start_registry: false,
+            registry_url: None,
+            state: None,
         };
         let mut args = args;
         while let Some(flag) = args.next() {
@@ -83,6 +102,12 @@ impl Options {
                 }
                 "--dist" => options.dist = PathBuf::from(value()?),
                 "--allow-anonymous" => options.allow_anonymous = true,
+                "--seed-streams" => {
+                    let text = value()?;
+                    options.seed_streams = text
+                        .parse()
+                        .map_err(|_| format!("--seed-streams {text:?} is not a number"))?;
+                }
                 "--cors-origin" => options.cors_origins.push(value()?),
                 "--tls" => options.tls = true,
                 "--allow-registry" => options.allowed_registries.push(value()?),
@@ -94,9 +119,26 @@ impl Options {
                     options.scheduled_every = Duration::from_secs(seconds.max(1));
                 }
                 "--kubeconfig" => options.kubeconfig = Some(PathBuf::from(value()?)),
+                "--registry" => options.start_registry = true,
+                "--registry-url" => {
+                    let text = value()?;
+                    let valid = text.rsplit_once(':').is_some_and(|(host, port)| {
+                        !host.is_empty() && !host.contains('/') && port.parse::<u16>().is_ok()
+                    });
+                    if !valid {
+                        return Err(format!(
+                            "--registry-url {text:?} is not a registry address like 127.0.0.1:5000 (no scheme, no path)"
+                        ));
+                    }
+                    options.registry_url = Some(text);
+                }
+                "--state" => options.state = Some(PathBuf::from(value()?)),
                 "-h" | "--help" => return Err("help requested".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
+        }
+        if options.start_registry && options.registry_url.is_some() {
+            return Err("--registry and --registry-url exclude each other".into());
         }
         if !options.listen.ip().is_loopback() {
             return Err(format!(
@@ -115,24 +157,119 @@ struct Shared {
     changed: tokio::sync::watch::Sender<u64>,
     registry: Arc<AllowedRegistries<RegistryClient>>,
     scheduled_every: Duration,
+    /// Pushes reported by the integrated registry, recorded in order by `record_pushes`.
+    pushes: Option<tokio::sync::mpsc::Sender<PushedTag>>,
+    /// The secret the integrated registry's notifications must carry.
+    registry_secret: Option<Arc<str>>,
 }
 
 /// Serves until interrupted.
 pub async fn run(options: Options) -> Result<(), String> {
-    let mut cluster = seed::demo_cluster(now_millis());
+    // The integrated registry's address is part of every stream's status: fixed before seeding.
+    let registry_dir = options.state.as_deref().map(registry_dir_for);
+    let registry_port = if options.start_registry {
+        Some(integrated_registry::port_for(registry_dir.as_deref())?)
+    } else {
+        None
+    };
+    let internal_registry = match (&options.registry_url, registry_port) {
+        (Some(url), _) => Some(url.clone()),
+        (None, Some(port)) => Some(format!("127.0.0.1:{port}")),
+        (None, None) => None,
+    };
+    let mut settings = ClusterSettings::default();
+    if let Some(host) = &internal_registry {
+        settings.internal_registry = host.clone();
+    }
+    let mut cluster = seed::demo_cluster_with(settings, now_millis());
+    let state_note = match &options.state {
+        Some(path) => Some(load_state_file(&mut cluster, path)?),
+        None => None,
+    };
     if options.allow_anonymous {
         cluster.auth.anonymous_as = Some("developer".into());
     }
+    // Generated streams are part of a fresh cluster; a loaded state already holds them.
+    if state_note.is_none() {
+        seed::add_generated_streams(&mut cluster, "demo", options.seed_streams, now_millis())?;
+    }
+    let listener = std::net::TcpListener::bind(options.listen)
+        .map_err(|err| format!("cannot listen on {}: {err}", options.listen))?;
+    let address = listener
+        .local_addr()
+        .map_err(|err| format!("cannot read the bound address: {err}"))?;
+    let certificate = if options.tls {
+        Some(generate_certificate()?)
+    } else {
+        None
+    };
+    let scheme = if options.tls { "https" } else { "http" };
+    let integrated = match registry_port {
+        Some(port) => {
+            let registry_options = integrated_registry::RegistryOptions {
+                binary: PathBuf::from(integrated_registry::REGISTRY_BINARY),
+                dir: registry_dir,
+                port,
+                notify_url: format!(
+                    "{scheme}://{address}{}",
+                    integrated_registry::NOTIFICATIONS_PATH
+                ),
+                trust_pem: certificate.as_ref().map(|(cert, _)| cert.clone()),
+            };
+            let started =
+                tokio::task::spawn_blocking(move || IntegratedRegistry::start(&registry_options))
+                    .await
+                    .map_err(|err| format!("cannot start the integrated registry: {err}"))?;
+            Some(started.map_err(|err| format!("cannot start the integrated registry: {err}"))?)
+        }
+        None => None,
+    };
+    let (pushes, pushed) = match &integrated {
+        Some(_) => {
+            let (sender, receiver) = tokio::sync::mpsc::channel(1024);
+            (Some(sender), Some(receiver))
+        }
+        None => (None, None),
+    };
+    let mut allowed_registries = options.allowed_registries.clone();
+    allowed_registries.extend(options.registry_url.clone());
+    let saved_version = cluster.resource_version();
     let (changed, _) = tokio::sync::watch::channel(cluster.resource_version());
     let shared = Shared {
         cluster: Arc::new(Mutex::new(cluster)),
         changed,
         registry: Arc::new(AllowedRegistries::new(
             RegistryClient::new(),
-            options.allowed_registries.clone(),
+            allowed_registries,
         )),
         scheduled_every: options.scheduled_every,
+        pushes,
+        registry_secret: integrated.as_ref().map(|r| Arc::from(r.secret())),
     };
+    if let (Some(receiver), Some(registry)) = (pushed, &integrated) {
+        tokio::spawn(record_pushes(
+            shared.clone(),
+            registry.host().to_owned(),
+            receiver,
+        ));
+    }
+    // What the state file holds: saved after writes, and once more at shutdown.
+    let saver = options.state.clone().map(|path| {
+        let saver = StateSaver {
+            path,
+            // A file that was loaded already holds this version; a new one is written on the
+            // first write or at shutdown.
+            saved: Arc::new(tokio::sync::Mutex::new(
+                if state_note.as_ref().is_some_and(|n| n.loaded) {
+                    saved_version
+                } else {
+                    0
+                },
+            )),
+        };
+        tokio::spawn(save_after_writes(shared.clone(), saver.clone()));
+        saver
+    });
     // The import controller's clock: scheduled tags are re-imported on this beat.
     let ticker = shared.clone();
     tokio::spawn(async move {
@@ -140,7 +277,7 @@ pub async fn run(options: Options) -> Result<(), String> {
             tokio::time::interval(Duration::from_secs(5).min(ticker.scheduled_every));
         loop {
             interval.tick().await;
-            run_controller_imports(&ticker).await;
+            run_controller_imports(&ticker, true).await;
         }
     });
     let index = options.dist.join("index.html");
@@ -158,9 +295,13 @@ pub async fn run(options: Options) -> Result<(), String> {
         .route("/api/{*rest}", any(api))
         .route("/apis", any(api))
         .route("/apis/{*rest}", any(api))
+        .route(
+            integrated_registry::NOTIFICATIONS_PATH,
+            post(registry_notifications),
+        )
         .fallback_service(console)
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(shared);
+        .with_state(shared.clone());
     if !options.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = options
             .cors_origins
@@ -185,17 +326,6 @@ pub async fn run(options: Options) -> Result<(), String> {
                 .allow_credentials(true),
         );
     }
-    let listener = std::net::TcpListener::bind(options.listen)
-        .map_err(|err| format!("cannot listen on {}: {err}", options.listen))?;
-    let address = listener
-        .local_addr()
-        .map_err(|err| format!("cannot read the bound address: {err}"))?;
-    let certificate = if options.tls {
-        Some(generate_certificate()?)
-    } else {
-        None
-    };
-    let scheme = if options.tls { "https" } else { "http" };
     if let Some(path) = &options.kubeconfig {
         let server = format!("{scheme}://{address}");
         let ca = certificate.as_ref().map(|(cert, _)| cert.as_str());
@@ -220,6 +350,20 @@ pub async fn run(options: Options) -> Result<(), String> {
             path.display()
         );
     }
+    if let Some(host) = &internal_registry {
+        println!(
+            "integrated registry: {host} (push with: skopeo copy --dest-tls-verify=false … docker://{host}/<project>/<name>:<tag>)"
+        );
+    }
+    if let Some(registry) = &integrated {
+        println!(
+            "integrated registry data and log: {}",
+            registry.dir().display()
+        );
+    }
+    if let Some(note) = &state_note {
+        println!("state: {}", note.message);
+    }
     std::io::stdout().flush().ok();
     listener
         .set_nonblocking(true)
@@ -227,7 +371,7 @@ pub async fn run(options: Options) -> Result<(), String> {
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     tokio::spawn(async move {
-        tokio::signal::ctrl_c().await.ok();
+        shutdown_signal().await;
         stopper.graceful_shutdown(Some(Duration::from_secs(2)));
     });
     let service = app.into_make_service();
@@ -239,19 +383,236 @@ pub async fn run(options: Options) -> Result<(), String> {
             )
             .await
             .map_err(|err| format!("cannot load the generated certificate: {err}"))?;
-            axum_server::from_tcp_rustls(listener, config)
+            // Watch events are small writes: send them at once (no Nagle delay).
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config)
+                .acceptor(axum_server::accept::NoDelayAcceptor::new());
+            axum_server::from_tcp(listener)
+                .acceptor(acceptor)
                 .handle(handle)
                 .serve(service)
                 .await
         }
         None => {
             axum_server::from_tcp(listener)
+                .acceptor(axum_server::accept::NoDelayAcceptor::new())
                 .handle(handle)
                 .serve(service)
                 .await
         }
     };
+    if let Some(saver) = &saver {
+        saver.save(&shared).await;
+    }
+    // Stops the registry (it is also stopped on any early return, when dropped).
+    drop(integrated);
     served.map_err(|err| format!("server failed: {err}"))
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM: both end the server the same orderly way (state saved, the
+/// integrated registry stopped).
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
+
+/// `FILE.registry`: where the integrated registry keeps its images next to a state file.
+fn registry_dir_for(state: &Path) -> PathBuf {
+    let mut dir = state.as_os_str().to_owned();
+    dir.push(".registry");
+    PathBuf::from(dir)
+}
+
+/// What happened to the state file at start.
+struct StateNote {
+    loaded: bool,
+    message: String,
+}
+
+/// Loads `path` into the seeded cluster if the file exists. A file that cannot be read or
+/// understood stops devcluster (rather than overwriting it with the demo seed).
+fn load_state_file(cluster: &mut Cluster, path: &Path) -> Result<StateNote, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(StateNote {
+                loaded: false,
+                message: format!(
+                    "{} does not exist yet: seeded the demo, saving there after writes",
+                    path.display()
+                ),
+            })
+        }
+        Err(err) => {
+            return Err(format!(
+                "cannot read the state file {}: {err}",
+                path.display()
+            ))
+        }
+    };
+    let state: Value = serde_json::from_slice(&bytes).map_err(|err| {
+        format!(
+            "the state file {} is not JSON ({err}); move it away to start from the demo seed",
+            path.display()
+        )
+    })?;
+    cluster.load_state(state).map_err(|err| {
+        format!(
+            "the state file {} cannot be loaded: {err}; move it away to start from the demo seed",
+            path.display()
+        )
+    })?;
+    Ok(StateNote {
+        loaded: true,
+        message: format!(
+            "loaded {} (resourceVersion {}), saving there after writes",
+            path.display(),
+            cluster.resource_version()
+        ),
+    })
+}
+
+/// Writes the cluster to the state file, one save at a time.
+#[derive(Clone)]
+struct StateSaver {
+    path: PathBuf,
+    /// The resourceVersion the file holds; held while saving, so saves never overlap.
+    saved: Arc<tokio::sync::Mutex<u64>>,
+}
+
+impl StateSaver {
+    /// Saves if the cluster moved on since the last save: snapshot under the cluster lock,
+    /// then write a temporary file and rename it over the old one (never a half-written file).
+    async fn save(&self, shared: &Shared) {
+        let mut saved = self.saved.lock().await;
+        let (version, state) = match shared.cluster.lock() {
+            Ok(cluster) if cluster.resource_version() != *saved => {
+                (cluster.resource_version(), cluster.save_state())
+            }
+            _ => return,
+        };
+        let path = self.path.clone();
+        match tokio::task::spawn_blocking(move || write_state(&path, &state)).await {
+            Ok(Ok(())) => *saved = version,
+            Ok(Err(err)) => eprintln!("devcluster: {err}"),
+            Err(err) => eprintln!("devcluster: saving the state was interrupted: {err}"),
+        }
+    }
+}
+
+fn write_state(path: &Path, state: &Value) -> Result<(), String> {
+    let failed =
+        |err: std::io::Error| format!("cannot save the state to {}: {err}", path.display());
+    let mut bytes = serde_json::to_vec_pretty(state)
+        .map_err(|err| format!("cannot serialize the state: {err}"))?;
+    bytes.push(b'\n');
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    let mut file = std::fs::File::create(&temporary).map_err(failed)?;
+    file.write_all(&bytes).map_err(failed)?;
+    file.sync_all().map_err(failed)?;
+    drop(file);
+    std::fs::rename(&temporary, path).map_err(failed)
+}
+
+/// Saves after writes: right after the first write following a quiet second, then at most
+/// once a second while writes keep coming.
+async fn save_after_writes(shared: Shared, saver: StateSaver) {
+    let mut changed = shared.changed.subscribe();
+    while changed.changed().await.is_ok() {
+        saver.save(&shared).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// `POST /registry/notifications`: the integrated registry reports pushes. Answers at once
+/// (200 even for an envelope it cannot use, so the registry does not retry it forever); the
+/// pushes are recorded in order by `record_pushes`.
+async fn registry_notifications(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let (Some(secret), Some(pushes)) = (&shared.registry_secret, &shared.pushes) else {
+        return StatusCode::NOT_FOUND;
+    };
+    let received = headers
+        .get(integrated_registry::SECRET_HEADER)
+        .and_then(|v| v.to_str().ok());
+    if !integrated_registry::secret_matches(secret, received) {
+        return StatusCode::UNAUTHORIZED;
+    }
+    match integrated_registry::parse_notifications(&body) {
+        Ok(list) => {
+            for push in list {
+                if pushes.try_send(push).is_err() {
+                    eprintln!("devcluster: too many registry pushes waiting; one was dropped");
+                }
+            }
+        }
+        Err(err) => eprintln!("devcluster: ignored a registry notification: {err}"),
+    }
+    StatusCode::OK
+}
+
+/// Records the integrated registry's pushes one after the other: the manifest is read back
+/// from the registry on a blocking thread (not under the cluster lock), then the stream's tag
+/// is updated and watches are told.
+async fn record_pushes(
+    shared: Shared,
+    registry_host: String,
+    mut pushes: tokio::sync::mpsc::Receiver<PushedTag>,
+) {
+    // Loopback only: no proxy.
+    let client = Arc::new(RegistryClient::new().without_proxy());
+    while let Some(push) = pushes.recv().await {
+        let started = Instant::now();
+        let label = format!("{}/{}:{}", push.namespace, push.name, push.tag);
+        let (source, host, reading) = (client.clone(), registry_host.clone(), push.clone());
+        let resolved = tokio::task::spawn_blocking(move || {
+            integrated_registry::resolve_push(source.as_ref(), &host, &reading)
+        })
+        .await;
+        let resolved = match resolved {
+            Ok(Ok(resolved)) => resolved,
+            Ok(Err(failure)) => {
+                eprintln!(
+                    "devcluster: the push of {label} was not recorded: {}",
+                    failure.message()
+                );
+                continue;
+            }
+            Err(err) => {
+                eprintln!("devcluster: the push of {label} was not recorded: {err}");
+                continue;
+            }
+        };
+        let recorded = match shared.cluster.lock() {
+            Ok(mut cluster) => {
+                integrated_registry::record_push(&mut cluster, &push, &resolved, now_millis())
+            }
+            Err(_) => return,
+        };
+        match recorded {
+            Ok(_) => println!(
+                "registry push: {label} -> {} ({} ms)",
+                push.digest,
+                started.elapsed().as_millis()
+            ),
+            Err(message) => eprintln!("devcluster: {message}"),
+        }
+        notify_watchers(&shared);
+    }
 }
 
 /// A self-signed certificate for 127.0.0.1 and localhost: (certificate PEM, key PEM).
@@ -353,7 +714,7 @@ async fn api(
     notify_watchers(&shared);
     if request.method != "GET" {
         let background = shared.clone();
-        tokio::spawn(async move { run_controller_imports(&background).await });
+        tokio::spawn(async move { run_controller_imports(&background, false).await });
     }
     match response.watch {
         Some(watch) => stream_watch(shared, *watch),
@@ -402,13 +763,12 @@ async fn finish_import(shared: &Shared, job: ImportJob, now: i64) -> ApiResponse
     response
 }
 
-/// The import controller: imports spec tags that changed and scheduled tags that are due.
-async fn run_controller_imports(shared: &Shared) {
+/// The import controller: imports spec tags that changed and, on the timer only (looking
+/// for due scheduled tags reads every stream), scheduled tags that are due.
+async fn run_controller_imports(shared: &Shared, scheduled: bool) {
+    let every = scheduled.then_some(shared.scheduled_every.as_millis() as i64);
     let jobs = match shared.cluster.lock() {
-        Ok(mut cluster) => cluster.take_import_jobs(
-            now_millis(),
-            Some(shared.scheduled_every.as_millis() as i64),
-        ),
+        Ok(mut cluster) => cluster.take_import_jobs(now_millis(), every),
         Err(_) => return,
     };
     for job in jobs {

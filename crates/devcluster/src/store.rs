@@ -172,6 +172,26 @@ impl Store {
         std::mem::take(&mut self.changed)
     }
 
+    /// Every stored object in key order: what a saved state file holds (`persist`).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&ObjectKey, &Arc<Value>)> {
+        self.objects.iter()
+    }
+
+    /// Replaces every object with restored ones that keep their own `resourceVersion`, and
+    /// sets the counter (loading a saved state). The change log starts empty at
+    /// `resource_version`, so a watch from before the load gets 410 Expired and re-lists.
+    pub(crate) fn replace_all(
+        &mut self,
+        objects: BTreeMap<ObjectKey, Arc<Value>>,
+        resource_version: u64,
+    ) {
+        self.objects = objects;
+        self.resource_version = resource_version;
+        self.log.clear();
+        self.compacted_through = resource_version;
+        self.changed.clear();
+    }
+
     fn record(&mut self, change: Change) {
         self.changed.push(change.key.clone());
         if self.log.len() == self.log_capacity {

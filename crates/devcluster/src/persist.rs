@@ -1,0 +1,514 @@
+//! Saving and loading a cluster's state, so that `devcluster --state FILE` keeps what was
+//! created across restarts (issue 4 part 6).
+//!
+//! A state file is one JSON document:
+//!
+//! ```json
+//! {"kind": "DevclusterState", "version": 1, "resourceVersion": 42,
+//!  "objects": [{"resource": "imagestreams", "namespace": "demo", "name": "app", "object": {…}}],
+//!  "grants": {"developer": {"demo": "edit", "openshift": "view"}}}
+//! ```
+//!
+//! * `objects` is every stored object exactly as stored (status and `resourceVersion` included);
+//!   virtual resources (ImageStreamTags, projects, …) are computed from them and not saved.
+//! * `resourceVersion` is the cluster-wide counter, so versions keep growing after a restart and
+//!   a client's saved version never names a different object state.
+//! * `grants` are the users' per-project roles (a user who created a project is its admin).
+//!   Users and their tokens are not saved: they come from the seed, as on every start.
+//!
+//! Loading checks the whole document before touching the cluster, so a malformed file leaves
+//! the cluster as it was and yields an error that names the offending entry; it never panics.
+//! The change log starts empty at the loaded version: watches from before the restart get
+//! `410 Expired` and re-list, as after an etcd compaction.
+//!
+//! Not saved: the counters behind generated service cluster IPs (a service created after a
+//! restart may get an IP an older one has) and the controllers' work queues (scheduled imports
+//! are found again from the streams themselves).
+
+use crate::api::Cluster;
+use crate::auth::Access;
+use crate::resources::{Storage, RESOURCES};
+use crate::store::ObjectKey;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// `kind` of a state document, so that another JSON file is not mistaken for one.
+pub const STATE_KIND: &str = "DevclusterState";
+/// The format version written and read by this build.
+pub const STATE_VERSION: u64 = 1;
+
+fn access_name(access: Access) -> &'static str {
+    match access {
+        Access::View => "view",
+        Access::Edit => "edit",
+        Access::Admin => "admin",
+    }
+}
+
+fn parse_access(text: &str) -> Option<Access> {
+    match text {
+        "view" => Some(Access::View),
+        "edit" => Some(Access::Edit),
+        "admin" => Some(Access::Admin),
+        _ => None,
+    }
+}
+
+fn field<'a>(entry: &'a Map<String, Value>, name: &str, at: &str) -> Result<&'a str, String> {
+    entry
+        .get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{at}: {name:?} must be a string"))
+}
+
+impl Cluster {
+    /// Everything a restart must keep, as one JSON document (see the module docs): every
+    /// stored object, the resourceVersion counter and the users' project grants.
+    pub fn save_state(&self) -> Value {
+        let objects: Vec<Value> = self
+            .store
+            .iter()
+            .map(|(key, object)| {
+                json!({
+                    "resource": key.resource,
+                    "namespace": key.namespace,
+                    "name": key.name,
+                    "object": **object,
+                })
+            })
+            .collect();
+        let grants: Map<String, Value> = self
+            .auth
+            .users()
+            .map(|(name, record)| {
+                let projects: Map<String, Value> = record
+                    .projects
+                    .iter()
+                    .map(|(namespace, access)| (namespace.clone(), json!(access_name(*access))))
+                    .collect();
+                (name.to_owned(), Value::Object(projects))
+            })
+            .collect();
+        json!({
+            "kind": STATE_KIND,
+            "version": STATE_VERSION,
+            "resourceVersion": self.store.resource_version(),
+            "objects": objects,
+            "grants": grants,
+        })
+    }
+
+    /// Replaces the stored objects, the resourceVersion counter and the grants of known users
+    /// with a document from [`Cluster::save_state`]. The whole document is checked first: on
+    /// error the cluster is unchanged and the message says what is wrong where. Grants of users
+    /// this cluster does not know are ignored (users come from the seed).
+    pub fn load_state(&mut self, state: Value) -> Result<(), String> {
+        let Value::Object(mut state) = state else {
+            return Err("the state must be a JSON object".into());
+        };
+        match state.get("kind").and_then(Value::as_str) {
+            Some(STATE_KIND) => {}
+            Some(other) => {
+                return Err(format!(
+                    "\"kind\" is {other:?}, not {STATE_KIND:?}: not a devcluster state file"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "\"kind\" {STATE_KIND:?} is missing: not a devcluster state file"
+                ))
+            }
+        }
+        match state.get("version").and_then(Value::as_u64) {
+            Some(STATE_VERSION) => {}
+            Some(other) => {
+                return Err(format!(
+                    "state format version {other} is not supported (this devcluster reads version {STATE_VERSION})"
+                ))
+            }
+            None => return Err("\"version\" must be a whole number".into()),
+        }
+        let resource_version = state
+            .get("resourceVersion")
+            .and_then(Value::as_u64)
+            .ok_or("\"resourceVersion\" must be a whole number")?;
+        let Some(Value::Array(entries)) = state.remove("objects") else {
+            return Err("\"objects\" must be an array".into());
+        };
+        let mut objects = BTreeMap::new();
+        for (index, entry) in entries.into_iter().enumerate() {
+            let (key, object) = restored_object(index, entry, resource_version)?;
+            if objects.contains_key(&key) {
+                return Err(format!(
+                    "objects[{index}]: {} {:?} in namespace {:?} appears twice",
+                    key.resource, key.name, key.namespace
+                ));
+            }
+            objects.insert(key, Arc::new(object));
+        }
+        let grants = match state.get("grants") {
+            None => BTreeMap::new(),
+            Some(Value::Object(grants)) => {
+                let mut parsed = BTreeMap::new();
+                for (user, projects) in grants {
+                    let Value::Object(projects) = projects else {
+                        return Err(format!("grants.{user}: must be an object of project roles"));
+                    };
+                    let mut roles = BTreeMap::new();
+                    for (namespace, access) in projects {
+                        let access = access.as_str().and_then(parse_access).ok_or_else(|| {
+                            format!(
+                                "grants.{user}.{namespace}: {access} is not one of \"view\", \"edit\", \"admin\""
+                            )
+                        })?;
+                        roles.insert(namespace.clone(), access);
+                    }
+                    parsed.insert(user.clone(), roles);
+                }
+                parsed
+            }
+            Some(_) => return Err("\"grants\" must be an object".into()),
+        };
+        self.store.replace_all(objects, resource_version);
+        for (user, projects) in grants {
+            self.auth.set_projects(&user, projects);
+        }
+        // Work the controllers had queued was about the replaced objects.
+        self.import_queue.clear();
+        Ok(())
+    }
+}
+
+/// Checks one `objects[index]` entry and returns where it is stored and the object.
+fn restored_object(
+    index: usize,
+    entry: Value,
+    resource_version: u64,
+) -> Result<(ObjectKey, Value), String> {
+    let at = format!("objects[{index}]");
+    let Value::Object(mut entry) = entry else {
+        return Err(format!("{at}: must be an object"));
+    };
+    let resource_name = field(&entry, "resource", &at)?;
+    let resource = RESOURCES
+        .iter()
+        .find(|r| r.id() == resource_name && r.storage == Storage::Stored)
+        .ok_or_else(|| format!("{at}: {resource_name:?} is not a stored resource"))?;
+    let namespace = field(&entry, "namespace", &at)?.to_owned();
+    let name = field(&entry, "name", &at)?.to_owned();
+    if name.is_empty() {
+        return Err(format!("{at}: \"name\" is empty"));
+    }
+    match (resource.namespaced, namespace.is_empty()) {
+        (true, true) => return Err(format!("{at}: {resource_name} {name:?} needs a namespace")),
+        (false, false) => {
+            return Err(format!(
+                "{at}: {resource_name} {name:?} is cluster-scoped but has namespace {namespace:?}"
+            ))
+        }
+        _ => {}
+    }
+    let at = format!("{at} ({resource_name} {namespace}/{name})");
+    let object = match entry.remove("object") {
+        Some(object @ Value::Object(_)) => object,
+        _ => return Err(format!("{at}: \"object\" must be a JSON object")),
+    };
+    let meta = object.get("metadata");
+    if meta.and_then(|m| m.get("name")).and_then(Value::as_str) != Some(name.as_str()) {
+        return Err(format!(
+            "{at}: metadata.name does not match the entry's name"
+        ));
+    }
+    let object_namespace = meta
+        .and_then(|m| m.get("namespace"))
+        .and_then(Value::as_str);
+    if let Some(object_namespace) = object_namespace.filter(|ns| *ns != namespace) {
+        return Err(format!(
+            "{at}: metadata.namespace {object_namespace:?} does not match the entry's namespace"
+        ));
+    }
+    let version = meta
+        .and_then(|m| m.get("resourceVersion"))
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| format!("{at}: metadata.resourceVersion must be a number in a string"))?;
+    if version > resource_version {
+        return Err(format!(
+            "{at}: metadata.resourceVersion {version} is newer than the saved counter {resource_version}"
+        ));
+    }
+    let key = ObjectKey {
+        resource: resource.id(),
+        namespace,
+        name,
+    };
+    Ok((key, object))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::{demo_cluster, DEMO_USERS};
+    use crate::{ApiRequest, ApiResponse};
+
+    const NOW: i64 = 1_780_000_000_000;
+
+    fn send(
+        cluster: &mut Cluster,
+        user: &str,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> ApiResponse {
+        let token = DEMO_USERS.iter().find(|u| u.name == user).unwrap().token;
+        cluster.handle(&ApiRequest {
+            method: method.into(),
+            path: path.into(),
+            body: if body.is_null() {
+                Vec::new()
+            } else {
+                serde_json::to_vec(&body).unwrap()
+            },
+            content_type: "application/json".into(),
+            accept: "application/json".into(),
+            authorization: Some(format!("Bearer {token}")),
+            now_millis: NOW,
+            ..ApiRequest::default()
+        })
+    }
+
+    const STREAMS: &str = "/apis/image.openshift.io/v1/namespaces/demo/imagestreams";
+
+    /// A cluster with a user-made stream and project, and a deleted object (so the counter
+    /// is ahead of every stored version).
+    fn worked_on() -> Cluster {
+        let mut cluster = demo_cluster(NOW);
+        let created = send(
+            &mut cluster,
+            "developer",
+            "POST",
+            STREAMS,
+            json!({"metadata": {"name": "web", "labels": {"app": "web"}}, "spec": {"tags": [{"name": "1.0", "from": {"kind": "DockerImage", "name": "quay.io/example/web:1.0"}, "reference": true}]}}),
+        );
+        assert_eq!(created.status, 201, "{:?}", created.json_body());
+        let project = send(
+            &mut cluster,
+            "viewer",
+            "POST",
+            "/apis/project.openshift.io/v1/projectrequests",
+            json!({"kind": "ProjectRequest", "apiVersion": "project.openshift.io/v1", "metadata": {"name": "mine"}}),
+        );
+        assert_eq!(project.status, 201, "{:?}", project.json_body());
+        let temporary = send(
+            &mut cluster,
+            "developer",
+            "POST",
+            STREAMS,
+            json!({"metadata": {"name": "gone"}}),
+        );
+        assert_eq!(temporary.status, 201);
+        assert_eq!(
+            send(
+                &mut cluster,
+                "developer",
+                "DELETE",
+                &format!("{STREAMS}/gone"),
+                Value::Null
+            )
+            .status,
+            200
+        );
+        cluster
+    }
+
+    #[test]
+    fn a_saved_state_loads_back_with_objects_versions_and_grants() {
+        let original = worked_on();
+        let text = serde_json::to_string(&original.save_state()).unwrap();
+        let mut restored = demo_cluster(NOW + 5_000);
+        restored
+            .load_state(serde_json::from_str(&text).unwrap())
+            .unwrap();
+
+        assert_eq!(restored.resource_version(), original.resource_version());
+        let keys = |c: &Cluster| {
+            c.store
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            keys(&restored),
+            keys(&original),
+            "every object, byte for byte"
+        );
+        let stream = send(
+            &mut restored,
+            "developer",
+            "GET",
+            &format!("{STREAMS}/web"),
+            Value::Null,
+        );
+        assert_eq!(stream.status, 200);
+        let before = send(
+            &mut worked_on(),
+            "developer",
+            "GET",
+            &format!("{STREAMS}/web"),
+            Value::Null,
+        )
+        .json_body();
+        assert_eq!(
+            stream.json_body()["metadata"]["resourceVersion"],
+            before["metadata"]["resourceVersion"]
+        );
+        assert_eq!(stream.json_body()["spec"]["tags"][0]["name"], "1.0");
+        assert_eq!(
+            send(
+                &mut restored,
+                "developer",
+                "GET",
+                &format!("{STREAMS}/gone"),
+                Value::Null
+            )
+            .status,
+            404
+        );
+        for user in ["developer", "viewer", "admin"] {
+            assert_eq!(restored.auth.user(user), original.auth.user(user), "{user}");
+        }
+        // The viewer made project "mine" and administers it after the restart too.
+        let in_mine = send(
+            &mut restored,
+            "viewer",
+            "POST",
+            "/apis/image.openshift.io/v1/namespaces/mine/imagestreams",
+            json!({"metadata": {"name": "x"}}),
+        );
+        assert_eq!(in_mine.status, 201, "{:?}", in_mine.json_body());
+        let version: u64 = in_mine.json_body()["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            version,
+            original.resource_version() + 1,
+            "versions continue from the counter"
+        );
+    }
+
+    #[test]
+    fn watches_from_before_the_load_must_re_list() {
+        let original = worked_on();
+        let mut restored = demo_cluster(NOW);
+        restored.load_state(original.save_state()).unwrap();
+        let version = restored.resource_version();
+        assert!(restored.store.changes_since(version - 1).is_err());
+        assert_eq!(restored.store.changes_since(version).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn malformed_states_are_refused_with_a_reason_and_change_nothing() {
+        let good = worked_on().save_state();
+        let with = |edit: &dyn Fn(&mut Value)| {
+            let mut state = good.clone();
+            edit(&mut state);
+            state
+        };
+        let cases: Vec<(Value, &str)> = vec![
+            (json!([1, 2]), "must be a JSON object"),
+            (json!({"kind": "Deployment"}), "not a devcluster state file"),
+            (
+                with(&|s| s["version"] = json!(7)),
+                "version 7 is not supported",
+            ),
+            (
+                with(&|s| s["resourceVersion"] = json!("12")),
+                "\"resourceVersion\" must be a whole number",
+            ),
+            (
+                with(&|s| s["objects"] = json!({})),
+                "\"objects\" must be an array",
+            ),
+            (
+                with(&|s| s["objects"][0] = json!("x")),
+                "objects[0]: must be an object",
+            ),
+            (
+                with(&|s| s["objects"][0]["resource"] = json!("imagestreamtags")),
+                "is not a stored resource",
+            ),
+            (
+                with(&|s| s["objects"][0]["name"] = json!(3)),
+                "\"name\" must be a string",
+            ),
+            (
+                with(&|s| s["objects"][0]["object"] = json!(null)),
+                "\"object\" must be a JSON object",
+            ),
+            (
+                with(&|s| {
+                    s["objects"][0]["object"]["metadata"]["resourceVersion"] = json!("999999")
+                }),
+                "is newer than the saved counter",
+            ),
+            (
+                with(&|s| s["objects"][0]["object"]["metadata"]["name"] = json!("other")),
+                "metadata.name does not match",
+            ),
+            (
+                with(&|s| {
+                    let first = s["objects"][0].clone();
+                    s["objects"].as_array_mut().unwrap().push(first);
+                }),
+                "appears twice",
+            ),
+            (
+                with(&|s| s["grants"]["developer"]["demo"] = json!("owner")),
+                "grants.developer.demo",
+            ),
+            (
+                with(&|s| s["grants"] = json!([])),
+                "\"grants\" must be an object",
+            ),
+        ];
+        for (state, expected) in cases {
+            let mut cluster = demo_cluster(NOW);
+            let before = cluster.save_state();
+            let error = cluster.load_state(state).unwrap_err();
+            assert!(
+                error.contains(expected),
+                "{error:?} should mention {expected:?}"
+            );
+            assert_eq!(
+                cluster.save_state(),
+                before,
+                "a refused state changes nothing"
+            );
+        }
+        let namespaced_without = with(&|s| {
+            let entry = s["objects"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|e| e["resource"] == "imagestreams")
+                .unwrap();
+            entry["namespace"] = json!("");
+        });
+        assert!(demo_cluster(NOW)
+            .load_state(namespaced_without)
+            .unwrap_err()
+            .contains("needs a namespace"));
+    }
+
+    #[test]
+    fn unknown_users_in_grants_are_ignored() {
+        let mut state = worked_on().save_state();
+        state["grants"]["someone"] = json!({"demo": "admin"});
+        let mut cluster = demo_cluster(NOW);
+        cluster.load_state(state).unwrap();
+        assert!(cluster.auth.user("someone").is_none());
+    }
+}

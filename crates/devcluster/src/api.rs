@@ -69,6 +69,11 @@ impl ApiResponse {
     }
 }
 
+/// How many encoded watch events are kept for other watchers to reuse.
+const ENCODED_EVENT_CACHE: usize = 4096;
+
+type EncodedEventKey = (u64, &'static str, Option<String>);
+
 /// A watch the server streams: which objects, from which version, in which form.
 #[derive(Debug, Clone)]
 pub struct WatchRequest {
@@ -169,6 +174,8 @@ pub struct Cluster {
     pub(crate) settings: ClusterSettings,
     next_cluster_ip: u32,
     next_uid: u64,
+    /// Watch events already encoded, by (resourceVersion, event type, Table form).
+    encoded_events: std::sync::Mutex<BTreeMap<EncodedEventKey, Arc<[u8]>>>,
     /// Image streams whose spec changed: the import controller looks at their tags.
     pub(crate) import_queue: std::collections::BTreeSet<(String, String)>,
 }
@@ -254,6 +261,7 @@ impl Cluster {
             settings,
             next_cluster_ip: 10,
             next_uid: 0,
+            encoded_events: Default::default(),
             import_queue: Default::default(),
         }
     }
@@ -723,17 +731,74 @@ impl Cluster {
         since: u64,
         now_millis: i64,
     ) -> (Vec<Value>, u64, bool) {
+        self.replay(
+            watch,
+            since,
+            |event_type, object, _| self.event(watch, event_type, object, now_millis),
+            |expired| expired,
+        )
+    }
+
+    /// The same events as [`Self::watch_events`], as newline-terminated JSON lines ready for
+    /// the wire. Each change is encoded once and shared by every watcher that sees it the same
+    /// way, so a hundred watchers cost one encoding, not a hundred.
+    pub fn watch_lines(
+        &self,
+        watch: &WatchRequest,
+        since: u64,
+        now_millis: i64,
+    ) -> (Vec<Arc<[u8]>>, u64, bool) {
+        let line = |event: &Value| -> Arc<[u8]> {
+            let mut bytes = serde_json::to_vec(event).unwrap_or_default();
+            bytes.push(b'\n');
+            bytes.into()
+        };
+        let (lines, last, expired) = self.replay(
+            watch,
+            since,
+            |event_type, object, version| {
+                let key = (version, event_type, watch.table.clone());
+                let cached = self
+                    .encoded_events
+                    .lock()
+                    .ok()
+                    .and_then(|cache| cache.get(&key).cloned());
+                cached.unwrap_or_else(|| {
+                    let encoded = line(&self.event(watch, event_type, object, now_millis));
+                    if let Ok(mut cache) = self.encoded_events.lock() {
+                        cache.insert(key, encoded.clone());
+                        while cache.len() > ENCODED_EVENT_CACHE {
+                            cache.pop_first();
+                        }
+                    }
+                    encoded
+                })
+            },
+            |expired| line(&expired),
+        );
+        (lines, last, expired)
+    }
+
+    /// Replays the changes after `since` that a watch sees, with the event type it sees them
+    /// as (leaving a selector reads as DELETED, entering it as ADDED).
+    fn replay<T>(
+        &self,
+        watch: &WatchRequest,
+        since: u64,
+        mut make: impl FnMut(&'static str, &Value, u64) -> T,
+        expired: impl FnOnce(Value) -> T,
+    ) -> (Vec<T>, u64, bool) {
         let changes = match self.store.changes_since(since) {
             Ok(changes) => changes,
             Err(oldest) => {
-                let expired = status(
+                let status = status(
                     410,
                     "Expired",
                     format!("too old resource version: {since} ({oldest})"),
                     None,
                 );
                 return (
-                    vec![json!({"type": "ERROR", "object": expired})],
+                    vec![expired(json!({"type": "ERROR", "object": status}))],
                     since,
                     true,
                 );
@@ -764,7 +829,7 @@ impl Cluster {
                 (ChangeType::Modified, true, false) => "DELETED",
                 _ => continue,
             };
-            events.push(self.event(watch, event_type, &change.object, now_millis));
+            events.push(make(event_type, &change.object, change.resource_version));
         }
         (events, last.max(self.store.resource_version()), false)
     }

@@ -788,7 +788,7 @@ struct WatchStream {
     changed: tokio::sync::watch::Receiver<u64>,
     watch: WatchRequest,
     since: u64,
-    pending: VecDeque<Value>,
+    pending: VecDeque<Arc<[u8]>>,
     deadline: Instant,
     next_bookmark: Instant,
     finished: bool,
@@ -798,9 +798,13 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
     let changed = shared.changed.subscribe();
     // Writes between the request and the subscription are picked up by reading once now.
     let mut since = watch.since;
+    let mut pending: VecDeque<Arc<[u8]>> = std::mem::take(&mut watch.initial)
+        .iter()
+        .map(encode_line)
+        .collect();
     if let Ok(cluster) = shared.cluster.lock() {
-        let (events, next, expired) = cluster.watch_events(&watch, since, now_millis());
-        watch.initial.extend(events);
+        let (lines, next, expired) = cluster.watch_lines(&watch, since, now_millis());
+        pending.extend(lines);
         since = next;
         if expired {
             watch.timeout_seconds = Some(0);
@@ -810,7 +814,7 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
         changed,
         shared,
         since,
-        pending: std::mem::take(&mut watch.initial).into(),
+        pending,
         deadline: Instant::now()
             + watch
                 .timeout_seconds
@@ -822,10 +826,13 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
     };
     let stream = futures_util::stream::unfold(state, |mut state| async move {
         loop {
-            if let Some(event) = state.pending.pop_front() {
-                let mut line = serde_json::to_vec(&event).unwrap_or_default();
-                line.push(b'\n');
-                return Some((Ok::<_, std::convert::Infallible>(Bytes::from(line)), state));
+            if !state.pending.is_empty() {
+                // Everything pending goes out in one chunk.
+                let mut chunk = Vec::with_capacity(state.pending.iter().map(|l| l.len()).sum());
+                for line in state.pending.drain(..) {
+                    chunk.extend_from_slice(&line);
+                }
+                return Some((Ok::<_, std::convert::Infallible>(Bytes::from(chunk)), state));
             }
             if state.finished || Instant::now() >= state.deadline {
                 return None;
@@ -843,7 +850,7 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
                         state.next_bookmark = Instant::now() + BOOKMARK_EVERY;
                         if state.watch.bookmarks {
                             let version = state.shared.cluster.lock().map(|c| c.resource_version()).unwrap_or(state.since);
-                            state.pending.push_back(state.watch.bookmark(version));
+                            state.pending.push_back(encode_line(&state.watch.bookmark(version)));
                         }
                     }
                     continue;
@@ -853,7 +860,7 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
                 return None;
             };
             let (events, since, expired) =
-                cluster.watch_events(&state.watch, state.since, now_millis());
+                cluster.watch_lines(&state.watch, state.since, now_millis());
             drop(cluster);
             state.since = since;
             state.finished = expired;
@@ -869,6 +876,13 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// One watch event as a newline-terminated JSON line.
+fn encode_line(event: &Value) -> Arc<[u8]> {
+    let mut line = serde_json::to_vec(event).unwrap_or_default();
+    line.push(b'\n');
+    line.into()
 }
 
 fn now_millis() -> i64 {

@@ -198,22 +198,38 @@ pub fn add_tag_event(stream: &mut ImageStream, tag: &str, event: TagEvent) -> bo
     changed
 }
 
+/// The entry named `name` in a list the server keeps sorted by name, inserted (from `make`)
+/// in its place when missing.
+fn sorted_entry<'a, T>(
+    entries: &'a mut Vec<T>,
+    name: &str,
+    name_of: impl Fn(&T) -> &str,
+    make: impl FnOnce() -> T,
+) -> &'a mut T {
+    let index = match entries.binary_search_by(|entry| name_of(entry).cmp(name)) {
+        Ok(index) => index,
+        Err(index) => {
+            entries.insert(index, make());
+            index
+        }
+    };
+    &mut entries[index]
+}
+
 fn status_tag_mut<'a>(stream: &'a mut ImageStream, tag: &str) -> &'a mut NamedTagEventList {
     let status = stream.status.get_or_insert_with(Default::default);
     let tags = status.tags.get_or_insert_with(Vec::new);
-    let index = match tags.iter().position(|t| t.tag == tag) {
-        Some(index) => index,
-        None => {
-            tags.push(NamedTagEventList {
-                tag: tag.to_owned(),
-                items: Some(None),
-                ..NamedTagEventList::default()
-            });
-            tags.sort_by(|a, b| a.tag.cmp(&b.tag));
-            tags.iter().position(|t| t.tag == tag).unwrap_or_default()
-        }
-    };
-    &mut tags[index]
+    tags.sort_by(|a, b| a.tag.cmp(&b.tag));
+    sorted_entry(
+        tags,
+        tag,
+        |t| &t.tag,
+        || NamedTagEventList {
+            tag: tag.to_owned(),
+            items: Some(None),
+            ..NamedTagEventList::default()
+        },
+    )
 }
 
 fn set_import_failure(
@@ -252,20 +268,18 @@ fn collapse_empty_status_tags(stream: &mut ImageStream) {
 fn spec_tag_mut<'a>(stream: &'a mut ImageStream, tag: &str) -> &'a mut TagReference {
     let spec = stream.spec.get_or_insert_with(Default::default);
     let tags = spec.tags.get_or_insert_with(Vec::new);
-    let index = match tags.iter().position(|t| t.name == tag) {
-        Some(index) => index,
-        None => {
-            tags.push(TagReference {
-                name: tag.to_owned(),
-                annotations: Some(None),
-                generation: Some(None),
-                ..TagReference::default()
-            });
-            tags.sort_by(|a, b| a.name.cmp(&b.name));
-            tags.iter().position(|t| t.name == tag).unwrap_or_default()
-        }
-    };
-    &mut tags[index]
+    tags.sort_by(|a, b| a.name.cmp(&b.name));
+    sorted_entry(
+        tags,
+        tag,
+        |t| &t.name,
+        || TagReference {
+            name: tag.to_owned(),
+            annotations: Some(None),
+            generation: Some(None),
+            ..TagReference::default()
+        },
+    )
 }
 
 /// The generation a tag's state was last observed at: the newest event's or the first

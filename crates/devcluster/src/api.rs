@@ -174,6 +174,8 @@ pub struct Cluster {
     pub(crate) settings: ClusterSettings,
     next_cluster_ip: u32,
     next_uid: u64,
+    /// OAuth codes waiting to be exchanged for tokens.
+    pub(crate) oauth_codes: BTreeMap<String, crate::oauth::PendingCode>,
     /// Watch events already encoded, by (resourceVersion, event type, Table form).
     encoded_events: std::sync::Mutex<BTreeMap<EncodedEventKey, Arc<[u8]>>>,
     /// Image streams whose spec changed: the import controller looks at their tags.
@@ -262,6 +264,7 @@ impl Cluster {
             next_cluster_ip: 10,
             next_uid: 0,
             encoded_events: Default::default(),
+            oauth_codes: BTreeMap::new(),
             import_queue: Default::default(),
         }
     }

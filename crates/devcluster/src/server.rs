@@ -5,18 +5,21 @@
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{Form, Query};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Html;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use imagestream_devcluster::images::ImportJob;
 use imagestream_devcluster::integrated_registry::{self, IntegratedRegistry, PushedTag};
+use imagestream_devcluster::oauth;
 use imagestream_devcluster::registry::AllowedRegistries;
 use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::seed::{self, DEMO_USERS};
 use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};
 use serde_json::Value;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -161,6 +164,8 @@ struct Shared {
     pushes: Option<tokio::sync::mpsc::Sender<PushedTag>>,
     /// The secret the integrated registry's notifications must carry.
     registry_secret: Option<Arc<str>>,
+    /// `http` or `https`, for the OAuth issuer URL.
+    scheme: &'static str,
 }
 
 /// Serves until interrupted.
@@ -245,6 +250,7 @@ pub async fn run(options: Options) -> Result<(), String> {
         scheduled_every: options.scheduled_every,
         pushes,
         registry_secret: integrated.as_ref().map(|r| Arc::from(r.secret())),
+        scheme: if options.tls { "https" } else { "http" },
     };
     if let (Some(receiver), Some(registry)) = (pushed, &integrated) {
         tokio::spawn(record_pushes(
@@ -299,6 +305,15 @@ pub async fn run(options: Options) -> Result<(), String> {
             integrated_registry::NOTIFICATIONS_PATH,
             post(registry_notifications),
         )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oauth_metadata),
+        )
+        .route(
+            "/oauth/authorize",
+            get(oauth_authorize_page).post(oauth_authorize),
+        )
+        .route("/oauth/token", post(oauth_token))
         .fallback_service(console)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared.clone());
@@ -533,6 +548,76 @@ async fn save_after_writes(shared: Shared, saver: StateSaver) {
         saver.save(&shared).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+}
+
+/// `GET /.well-known/oauth-authorization-server`: where to log in ("Log in with OpenShift").
+async fn oauth_metadata(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    let host = header_text(&headers, header::HOST).unwrap_or_else(|| "127.0.0.1".into());
+    let issuer = format!("{}://{host}", shared.scheme);
+    let body = serde_json::to_vec(&oauth::metadata(&issuer)).unwrap_or_default();
+    json_response(200, body)
+}
+
+fn oauth_error_page(message: &str) -> Response {
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    (
+        StatusCode::BAD_REQUEST,
+        Html(format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Log-in error</title></head><body><main><h1>This log-in request cannot be served</h1><p>{escaped}</p></main></body></html>")),
+    )
+        .into_response()
+}
+
+/// `GET /oauth/authorize`: the log-in page (one button per demo user).
+async fn oauth_authorize_page(Query(params): Query<BTreeMap<String, String>>) -> Response {
+    match oauth::AuthorizeRequest::parse(&params) {
+        Ok(request) => {
+            let users: Vec<(&str, &str)> = DEMO_USERS.iter().map(|u| (u.name, u.role)).collect();
+            Html(oauth::login_page(&request, &users)).into_response()
+        }
+        Err(message) => oauth_error_page(&message),
+    }
+}
+
+/// `POST /oauth/authorize`: the person chose a user; back to the client with a token or code.
+async fn oauth_authorize(
+    State(shared): State<Shared>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    let request = match oauth::AuthorizeRequest::parse(&form) {
+        Ok(request) => request,
+        Err(message) => return oauth_error_page(&message),
+    };
+    let user = form.get("user").cloned().unwrap_or_default();
+    let granted = match shared.cluster.lock() {
+        Ok(mut cluster) => cluster.oauth_grant(&request, &user),
+        Err(_) => Err("cluster state is poisoned".into()),
+    };
+    match granted {
+        Ok(location) => (
+            StatusCode::FOUND,
+            [
+                (header::LOCATION, location),
+                (header::CACHE_CONTROL, "no-store".into()),
+            ],
+        )
+            .into_response(),
+        Err(message) => oauth_error_page(&message),
+    }
+}
+
+/// `POST /oauth/token`: a code for a token.
+async fn oauth_token(
+    State(shared): State<Shared>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    let (status, body) = match shared.cluster.lock() {
+        Ok(mut cluster) => cluster.oauth_token(&form),
+        Err(_) => (500, serde_json::json!({"error": "server_error"})),
+    };
+    json_response(status, serde_json::to_vec(&body).unwrap_or_default())
 }
 
 /// `POST /registry/notifications`: the integrated registry reports pushes. Answers at once

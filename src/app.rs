@@ -3,6 +3,7 @@
 use crate::api::{self, session, Client, Config};
 use crate::auth::{Auth, RequireLogin};
 use crate::components::masthead::Masthead;
+use crate::pages::imagestream::ImageStreamPage;
 use crate::pages::imagestreams::ImageStreamsPage;
 use crate::pages::login::LoginPage;
 use leptos::prelude::*;
@@ -50,6 +51,10 @@ fn Shell(config: Config) -> impl IntoView {
                     <Route
                         path=path!("/k8s/ns/:ns/imagestreams")
                         view=|| view! { <RequireLogin><ImageStreamsPage /></RequireLogin> }
+                    />
+                    <Route
+                        path=path!("/k8s/ns/:ns/imagestreams/:name")
+                        view=|| view! { <RequireLogin><ImageStreamPage /></RequireLogin> }
                     />
                 </Routes>
             </main>

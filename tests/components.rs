@@ -3,7 +3,9 @@
 
 #![cfg(target_arch = "wasm32")]
 
+use imagestream_console::components::history_timeline::HistoryTimeline;
 use imagestream_console::components::imagestream_table::ImageStreamTable;
+use imagestream_model::tags::HistoryEvent;
 use imagestream_model::ImageStream;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -83,5 +85,43 @@ fn an_empty_project_says_so() {
     assert_eq!(
         texts(&container, "p"),
         ["No image streams in this project."]
+    );
+}
+
+fn history_event(created: &str, millis: i64, digit: char) -> HistoryEvent {
+    HistoryEvent {
+        image: format!("sha256:{}", digit.to_string().repeat(64)),
+        pull_spec: String::new(),
+        created: created.to_owned(),
+        created_millis: Some(millis),
+        generation: None,
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_history_timeline_draws_one_dot_per_image_and_names_itself() {
+    let now = 1_700_000_600_000_i64;
+    let history = vec![
+        history_event("2023-11-14T22:13:20Z", 1_700_000_000_000, 'a'),
+        history_event("2023-11-13T22:13:20Z", 1_699_913_600_000, 'b'),
+        history_event("2023-11-01T00:00:00Z", 1_698_796_800_000, 'c'),
+    ];
+    let container = mount(move || {
+        view! { <HistoryTimeline tag="2.4-el9" history now=Signal::stored(now) /> }.into_any()
+    });
+    let circles = container.query_selector_all("svg circle").unwrap();
+    assert_eq!(circles.length(), 3);
+    assert_eq!(
+        container
+            .query_selector_all("svg circle.current")
+            .unwrap()
+            .length(),
+        1
+    );
+    let svg = container.query_selector("svg").unwrap().unwrap();
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(
+        svg.get_attribute("aria-label").as_deref(),
+        Some("History of 2.4-el9: 3 images, newest 10 minutes ago")
     );
 }

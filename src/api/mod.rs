@@ -69,6 +69,13 @@ impl Client {
         decode(response).await
     }
 
+    /// Where the cluster's OAuth server is (`/.well-known/oauth-authorization-server`).
+    pub async fn oauth_metadata(
+        &self,
+    ) -> Result<imagestream_model::discovery::OAuthServerMetadata, ApiError> {
+        self.get("/.well-known/oauth-authorization-server").await
+    }
+
     /// `oc whoami`: the user the token (or the same-origin proxy) acts as.
     pub async fn who_am_i(&self) -> Result<User, ApiError> {
         self.get("/apis/user.openshift.io/v1/users/~").await
@@ -84,6 +91,16 @@ impl Client {
         self.get(&format!(
             "/apis/image.openshift.io/v1/namespaces/{}/imagestreams",
             encode_path_segment(namespace)
+        ))
+        .await
+    }
+
+    /// `oc get is NAME -n NAMESPACE`: one image stream, for its own page.
+    pub async fn image_stream(&self, namespace: &str, name: &str) -> Result<ImageStream, ApiError> {
+        self.get(&format!(
+            "/apis/image.openshift.io/v1/namespaces/{}/imagestreams/{}",
+            encode_path_segment(namespace),
+            encode_path_segment(name)
         ))
         .await
     }
@@ -104,6 +121,19 @@ impl ApiError {
     /// The server rejected the credentials: the session is over.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::Status(status) if status.code == Some(401))
+    }
+
+    /// The object does not exist (404), so a page can say which one and where.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Status(status) if status.code == Some(404))
+    }
+
+    /// The server's own message, when it sent a `Status` with one.
+    pub fn server_message(&self) -> Option<&str> {
+        match self {
+            ApiError::Status(status) => status.message.as_deref(),
+            _ => None,
+        }
     }
 }
 

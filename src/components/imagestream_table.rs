@@ -44,12 +44,23 @@ pub fn ImageStreamTable(
         .more {
             color: var(--muted);
         }
+        a {
+            color: var(--accent);
+            text-decoration: none;
+        }
+        a:hover {
+            text-decoration: underline;
+        }
     };
     let empty = streams.is_empty();
     let rows = streams
         .into_iter()
         .map(|stream| {
             let name = stream.metadata.name().to_owned();
+            let href = format!(
+                "/k8s/ns/{}/imagestreams/{name}",
+                stream.metadata.namespace()
+            );
             let repository = image_repository(&stream).to_owned();
             let column = tags_column(&stream, TAGS_WIDTH);
             let tags = column.shown.join(", ");
@@ -57,7 +68,7 @@ pub fn ImageStreamTable(
             let updated = move || updated_column(&stream, now.get());
             view! { class=class,
                 <tr>
-                    <td>{name}</td>
+                    <td><a href=href>{name}</a></td>
                     <td class="repository">{repository}</td>
                     <td>{tags}<span class="more">{more}</span></td>
                     <td>{updated}</td>

@@ -1,4 +1,5 @@
 //! One module per screen.
 
+pub mod imagestream;
 pub mod imagestreams;
 pub mod login;

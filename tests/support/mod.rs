@@ -245,6 +245,75 @@ impl Session {
         }
     }
 
+    /// Clicks the link whose visible text is `name` (as a person would, so the router sees it).
+    pub async fn click_link(&self, name: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let found = self
+                .browser
+                .execute(
+                    r#"const [name] = arguments;
+                       return [...document.querySelectorAll('a[href]')].find(a => a.innerText.trim() === name) || null;"#,
+                    vec![json!(name)],
+                )
+                .await
+                .expect("link query failed");
+            if let Some(id) = found
+                .get("element-6066-11e4-a52e-4f735466cecf")
+                .and_then(Value::as_str)
+            {
+                let link = fantoccini::elements::Element::from_element_id(
+                    self.browser.clone(),
+                    fantoccini::elements::ElementRef::from(id.to_owned()),
+                );
+                link.click().await.expect("click the link");
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "no link named {name:?}; links: {:?}",
+                    self.by_role("link").await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// How many elements match a CSS selector right now.
+    pub async fn count(&self, selector: &str) -> usize {
+        let result = self
+            .browser
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length;",
+                vec![json!(selector)],
+            )
+            .await
+            .expect("count query failed");
+        result.as_u64().unwrap_or(0) as usize
+    }
+
+    /// The text of the first element matching a CSS selector, once there is one.
+    pub async fn text_of(&self, selector: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let result = self
+                .browser
+                .execute(
+                    "const el = document.querySelector(arguments[0]); return el ? el.textContent : null;",
+                    vec![json!(selector)],
+                )
+                .await
+                .expect("text query failed");
+            if let Some(text) = result.as_str() {
+                return text.to_owned();
+            }
+            if Instant::now() > deadline {
+                panic!("nothing matches {selector:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the page's path is `path`.
     pub async fn wait_for_path(&self, path: &str) {
         let deadline = Instant::now() + PATIENCE;

@@ -10,3 +10,6 @@ pub mod components;
 pub mod pages;
 
 pub use app::App;
+
+/// The OAuthClient name the console logs in as (register it on the cluster, see the README).
+pub const OAUTH_CLIENT_ID: &str = "imagestream-console";

@@ -72,3 +72,20 @@ pub fn remember_project(api_server: &str, project: &str) {
         let _ = storage.set_item(&format!("{PROJECT_KEY_PREFIX}{api_server}"), project);
     }
 }
+
+const OAUTH_STATE_KEY: &str = "imagestream-console.oauth-state";
+
+/// Remembers the `state` sent to the OAuth server, to check the answer against.
+pub fn remember_oauth_state(state: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(OAUTH_STATE_KEY, state);
+    }
+}
+
+/// The `state` of the log-in in progress, forgotten as it is read (each answer counts once).
+pub fn take_oauth_state() -> Option<String> {
+    let storage = session_storage()?;
+    let state = storage.get_item(OAUTH_STATE_KEY).ok().flatten()?;
+    let _ = storage.remove_item(OAUTH_STATE_KEY);
+    Some(state)
+}

@@ -1,8 +1,11 @@
-//! Log in with a bearer token (`oc whoami -t`): the token is checked against `users/~` before
-//! it is kept, and a failure says why without losing what was typed.
+//! Log in with a bearer token (`oc whoami -t`) or with OpenShift's OAuth server ("Log in with
+//! OpenShift", implicit flow: the token comes back in the URL fragment, which is cleared at
+//! once). Either way the token is checked against `users/~` before it is kept, and a failure
+//! says why without losing what was typed.
 
-use crate::api::{session, Client, Config};
+use crate::api::{session, ApiError, Client, Config};
 use crate::auth::Auth;
+use imagestream_model::User;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use stylers_macro::style;
@@ -43,6 +46,15 @@ pub fn LoginPage() -> impl IntoView {
             font-size: 0.9rem;
             margin: 0;
         }
+        .or {
+            color: var(--muted);
+            margin: 1rem 0 0.5rem;
+        }
+        button.secondary {
+            background: transparent;
+            color: var(--accent);
+            border: 1px solid var(--accent);
+        }
     };
     let config = expect_context::<Config>();
     let auth = expect_context::<Auth>();
@@ -55,6 +67,35 @@ pub fn LoginPage() -> impl IntoView {
         "this site".to_owned()
     } else {
         config.api_server.clone()
+    };
+    // Back from the OAuth server: take the token out of the address first thing.
+    if let Some(answer) = oauth_answer() {
+        busy.set(true);
+        let client = Client::new(&config, Some(answer.token.clone()));
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match finish_oauth(&client, &answer).await {
+                Ok(user) => {
+                    auth.logged_in(client, user, &answer.token, false);
+                    let next = session::take_return_path().unwrap_or_else(|| "/".into());
+                    navigate(&next, Default::default());
+                }
+                Err(message) => error.set(Some(message)),
+            }
+            busy.set(false);
+        });
+    }
+    let oauth_config = config.clone();
+    let log_in_with_openshift = move |_| {
+        busy.set(true);
+        error.set(None);
+        let client = Client::new(&oauth_config, None);
+        leptos::task::spawn_local(async move {
+            if let Err(message) = start_oauth(&client).await {
+                error.set(Some(message));
+                busy.set(false);
+            }
+        });
     };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -110,5 +151,142 @@ pub fn LoginPage() -> impl IntoView {
             </button>
             {move || error.get().map(|message| view! { <div role="alert" class="error">{message}</div> })}
         </form>
+        <p class="or">"or"</p>
+        <button type="button" class="secondary" disabled=busy on:click=log_in_with_openshift>
+            "Log in with OpenShift"
+        </button>
     }
+}
+
+/// The token and state the OAuth server put in the address fragment.
+struct OAuthAnswer {
+    token: String,
+    state: String,
+}
+
+/// Reads `#access_token=…&state=…` and removes it from the address bar and history at once,
+/// so the token is never left in a URL.
+fn oauth_answer() -> Option<OAuthAnswer> {
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok()?;
+    let fields: std::collections::BTreeMap<String, String> = hash
+        .trim_start_matches('#')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (percent_decode(k), percent_decode(v)))
+        .collect();
+    let token = fields.get("access_token")?.clone();
+    clear_fragment(&window);
+    Some(OAuthAnswer {
+        token,
+        state: fields.get("state").cloned().unwrap_or_default(),
+    })
+}
+
+/// `history.replaceState(null, "", path + search)`: the same page without its fragment.
+fn clear_fragment(window: &web_sys::Window) {
+    let location = window.location();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let Ok(history) = js_sys::Reflect::get(window, &"history".into()) else {
+        return;
+    };
+    let Ok(replace) = js_sys::Reflect::get(&history, &"replaceState".into()) else {
+        return;
+    };
+    if let Some(replace) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&replace) {
+        let _ = replace.call3(
+            &history,
+            &wasm_bindgen::JsValue::NULL,
+            &"".into(),
+            &url.into(),
+        );
+    }
+}
+
+async fn finish_oauth(client: &Client, answer: &OAuthAnswer) -> Result<User, String> {
+    let expected = session::take_oauth_state();
+    if expected.as_deref() != Some(answer.state.as_str()) {
+        return Err("The log-in answer does not match a log-in started in this tab (state mismatch), so it was ignored. Try again.".into());
+    }
+    client
+        .who_am_i()
+        .await
+        .map_err(|err: ApiError| format!("The cluster did not accept the token it issued: {err}"))
+}
+
+/// Sends the browser to the cluster's OAuth server (implicit flow).
+async fn start_oauth(client: &Client) -> Result<(), String> {
+    let metadata = client
+        .oauth_metadata()
+        .await
+        .map_err(|err| format!("This cluster does not offer OAuth log-in: {err}"))?;
+    let window = web_sys::window().ok_or("no browser window")?;
+    let origin = window
+        .location()
+        .origin()
+        .map_err(|_| "cannot read this page's address")?;
+    let state: String = (0..4)
+        .map(|_| {
+            format!(
+                "{:08x}",
+                (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+            )
+        })
+        .collect();
+    session::remember_oauth_state(&state);
+    let target = format!(
+        "{}?client_id={}&response_type=token&redirect_uri={}&scope=user%3Afull&state={}",
+        metadata.authorization_endpoint,
+        percent_encode(crate::OAUTH_CLIENT_ID),
+        percent_encode(&format!("{origin}/login")),
+        percent_encode(&state),
+    );
+    window
+        .location()
+        .assign(&target)
+        .map_err(|_| "the browser refused to open the log-in page".to_owned())
+}
+
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

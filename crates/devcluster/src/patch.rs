@@ -510,29 +510,11 @@ fn resolve<'a>(doc: &'a Value, tokens: &[String]) -> Result<&'a Value, PatchErro
 }
 
 fn resolve_mut<'a>(doc: &'a mut Value, tokens: &[String]) -> Result<&'a mut Value, PatchError> {
-    let mut current = doc;
-    for (depth, token) in tokens.iter().enumerate() {
-        let here = || render_pointer(tokens[..=depth].iter().map(String::as_str));
-        current = match current {
-            Value::Object(map) => map.get_mut(token).ok_or_else(|| {
-                PatchError::new(PatchErrorKind::NotFound, here(), "no such member")
-            })?,
-            Value::Array(items) => {
-                let index = array_index(token, items.len(), false, here)?;
-                items.get_mut(index).ok_or_else(|| {
-                    PatchError::new(PatchErrorKind::NotFound, here(), "no such element")
-                })?
-            }
-            other => {
-                return Err(PatchError::new(
-                    PatchErrorKind::NotFound,
-                    here(),
-                    format!("the parent is a {}, which has no members", type_name(other)),
-                ))
-            }
-        };
-    }
-    Ok(current)
+    // The shared walk reports every error; a path it accepts is one serde_json can follow.
+    resolve(doc, tokens)?;
+    let pointer = render_pointer(tokens.iter().map(String::as_str));
+    doc.pointer_mut(&pointer)
+        .ok_or_else(|| PatchError::new(PatchErrorKind::NotFound, pointer, "no such member"))
 }
 
 fn add_at(doc: &mut Value, tokens: &[String], value: Value) -> Result<(), PatchError> {

@@ -2357,19 +2357,7 @@ mod tests {
     // --- Upstream fixtures ----------------------------------------------------------------
 
     fn fixtures_dir() -> Option<std::path::PathBuf> {
-        let dir = std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/openshift/fixtures"
-        ));
-        if dir.is_dir() {
-            return Some(dir);
-        }
-        let reason = format!("the upstream fixtures folder {} is missing", dir.display());
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{reason}; CI must run beside ../shared");
-        }
-        eprintln!("skipped: {reason} (this clone is outside the workplace that holds ../shared)");
-        None
+        crate::test_fixtures::fixtures_dir()
     }
 
     /// The objects of a fixture file (a single object or a `kind: List`) sorted by kind.

@@ -12,6 +12,8 @@ pub mod plan;
 pub mod project;
 pub mod reference;
 pub mod tags;
+#[cfg(test)]
+mod test_fixtures;
 pub mod time;
 pub mod validation;
 pub mod workload;

@@ -1958,28 +1958,12 @@ mod tests {
 
     // --- fixtures ------------------------------------------------------------------------
 
-    const FIXTURES: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/openshift/fixtures"
-    );
-
-    /// The fixtures live outside the repository: CI must have them, a developer machine may not.
+    /// A fixture stream, or `None` where the fixtures folder is absent (outside CI).
     fn fixture(name: &str) -> Option<ImageStream> {
-        let path = std::path::Path::new(FIXTURES).join(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                Some(serde_json::from_str(&text).expect("fixture parses as an ImageStream"))
-            }
-            Err(err) => {
-                assert!(
-                    std::env::var("CI").as_deref() != Ok("true"),
-                    "fixture {} is required in CI: {err}",
-                    path.display()
-                );
-                eprintln!("skipping: fixture {} not readable: {err}", path.display());
-                None
-            }
-        }
+        let path = crate::test_fixtures::fixtures_dir()?.join(name);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("fixture {} is not readable: {err}", path.display()));
+        Some(serde_json::from_str(&text).expect("fixture parses as an ImageStream"))
     }
 
     #[test]

@@ -13,6 +13,12 @@ const HEIGHT: f64 = 24.0;
 /// Room kept at each end so the dots are not clipped.
 const PAD: f64 = 8.0;
 
+/// A coordinate as a whole number: pixels are enough here, and integers keep float
+/// formatting out of the wasm.
+fn coordinate(value: f64) -> String {
+    (value.round() as i64).to_string()
+}
+
 /// Where each event sits on the axis (x in user units), oldest at the left and `now` at the
 /// right end. Events without a readable time are spread by their position in the history.
 fn positions(history: &[HistoryEvent], now: i64) -> Vec<f64> {
@@ -79,18 +85,13 @@ pub fn HistoryTimeline(
                     if current { " (current)" } else { "" },
                     ago(&event.created, now).unwrap_or_else(|| event.created.clone())
                 );
-                let style = if current {
-                    "fill: var(--accent); stroke: var(--bg); stroke-width: 2"
-                } else {
-                    "fill: var(--bg); stroke: var(--accent); stroke-width: 2"
-                };
+                // Colours come from style/main.css: inline styles would break under a strict CSP.
                 view! {
                     <circle
-                        cx=format!("{x:.1}")
-                        cy=format!("{middle:.1}")
+                        cx=coordinate(x)
+                        cy=coordinate(middle)
                         r=if current { "6" } else { "4" }
-                        class=if current { "current" } else { "past" }
-                        style=style
+                        class=if current { "timeline-dot current" } else { "timeline-dot past" }
                     >
                         <title>{title}</title>
                     </circle>
@@ -102,23 +103,23 @@ pub fn HistoryTimeline(
                 role="img"
                 aria-label=label
                 class="history-timeline"
-                width=WIDTH.to_string()
-                height=HEIGHT.to_string()
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                width=coordinate(WIDTH)
+                height=coordinate(HEIGHT)
+                viewBox=format!("0 0 {} {}", coordinate(WIDTH), coordinate(HEIGHT))
             >
                 <line
-                    x1=PAD.to_string()
-                    x2=(WIDTH - PAD).to_string()
-                    y1=middle.to_string()
-                    y2=middle.to_string()
-                    style="stroke: var(--border-strong); stroke-width: 1"
+                    class="timeline-axis"
+                    x1=coordinate(PAD)
+                    x2=coordinate(WIDTH - PAD)
+                    y1=coordinate(middle)
+                    y2=coordinate(middle)
                 />
                 <line
-                    x1=(WIDTH - PAD).to_string()
-                    x2=(WIDTH - PAD).to_string()
+                    class="timeline-axis"
+                    x1=coordinate(WIDTH - PAD)
+                    x2=coordinate(WIDTH - PAD)
                     y1="4"
-                    y2=(HEIGHT - 4.0).to_string()
-                    style="stroke: var(--border-strong); stroke-width: 1"
+                    y2=coordinate(HEIGHT - 4.0)
                 >
                     <title>"now"</title>
                 </line>

@@ -1663,7 +1663,11 @@ pub(crate) fn invalid(
 
 /// Gives each spec tag that changed (or is new) the stream's generation, as the server does, so
 /// the import controller sees which tags to import.
-fn stamp_tag_generations(object: &mut Value, generation: i64, previous_spec: Option<&Value>) {
+pub(crate) fn stamp_tag_generations(
+    object: &mut Value,
+    generation: i64,
+    previous_spec: Option<&Value>,
+) {
     let previous: BTreeMap<String, Value> = previous_spec
         .and_then(|spec| spec.get("tags"))
         .and_then(Value::as_array)

@@ -5,7 +5,8 @@
 //! resolved pull spec into Deployments, and a small deployment controller.
 
 use crate::api::{
-    bad_request, failure, invalid, not_found, ApiRequest, ApiResponse, Cluster, Target,
+    bad_request, failure, invalid, not_found, stamp_tag_generations, ApiRequest, ApiResponse,
+    Cluster, Target,
 };
 use crate::registry::{ImageSource, ImportFailure, ResolveRequest, ResolvedImage};
 use crate::resources;
@@ -1200,7 +1201,7 @@ impl Cluster {
                     Err(err) => return failure(500, "InternalError", err.to_string(), None),
                 };
                 let stored = if stream.metadata.resource_version.is_some() {
-                    self.update_stream_value(&namespace, &stream_name, value, request.now_millis)
+                    self.update_stream_value(&namespace, &stream_name, value)
                 } else {
                     self.create_object(
                         Self::stream_resource(),
@@ -1241,8 +1242,7 @@ impl Cluster {
                     Ok(value) => value,
                     Err(err) => return failure(500, "InternalError", err.to_string(), None),
                 };
-                match self.update_stream_value(&namespace, &stream_name, value, request.now_millis)
-                {
+                match self.update_stream_value(&namespace, &stream_name, value) {
                     Ok(_) => ApiResponse::json(
                         200,
                         &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": full_name, "group": "image.openshift.io", "kind": "imagestreamtags"}}),
@@ -1265,7 +1265,6 @@ impl Cluster {
         namespace: &str,
         name: &str,
         mut value: Value,
-        now: i64,
     ) -> Result<Value, ApiResponse> {
         let Some(existing) = self.store.get(&stream_key(namespace, name)).cloned() else {
             return Err(not_found(Self::stream_resource(), name));
@@ -1277,21 +1276,8 @@ impl Cluster {
                 .unwrap_or(1)
                 + 1;
             value["metadata"]["generation"] = json!(generation);
-            if let Some(tags) = value
-                .pointer_mut("/spec/tags")
-                .and_then(Value::as_array_mut)
-            {
-                for tag in tags {
-                    if tag
-                        .get("generation")
-                        .is_none_or(|g| g.is_null() || *g == json!(0))
-                    {
-                        tag["generation"] = json!(generation);
-                    }
-                }
-            }
+            stamp_tag_generations(&mut value, generation, existing.get("spec"));
         }
-        let _ = now;
         let stored = self.store.put(stream_key(namespace, name), value);
         Ok((*stored).clone())
     }

@@ -5,6 +5,7 @@
 
 use crate::api::{session, ApiError, Client, Config};
 use crate::auth::Auth;
+use imagestream_model::url::{decode_component, encode_component};
 use imagestream_model::User;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -173,7 +174,7 @@ fn oauth_answer() -> Option<OAuthAnswer> {
         .trim_start_matches('#')
         .split('&')
         .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| (percent_decode(k), percent_decode(v)))
+        .map(|(k, v)| (decode_component(k), decode_component(v)))
         .collect();
     let token = fields.get("access_token")?.clone();
     clear_fragment(&window);
@@ -241,52 +242,12 @@ async fn start_oauth(client: &Client) -> Result<(), String> {
     let target = format!(
         "{}?client_id={}&response_type=token&redirect_uri={}&scope=user%3Afull&state={}",
         metadata.authorization_endpoint,
-        percent_encode(crate::OAUTH_CLIENT_ID),
-        percent_encode(&format!("{origin}/login")),
-        percent_encode(&state),
+        encode_component(crate::OAUTH_CLIENT_ID),
+        encode_component(&format!("{origin}/login")),
+        encode_component(&state),
     );
     window
         .location()
         .assign(&target)
         .map_err(|_| "the browser refused to open the log-in page".to_owned())
-}
-
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -9,6 +9,7 @@ use crate::selector::{FieldSelector, LabelSelector};
 use crate::store::{ChangeType, ObjectKey, Store};
 use crate::table;
 use imagestream_model::time::format_rfc3339;
+use imagestream_model::url::decode_component;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -201,7 +202,7 @@ impl QueryParams {
             .filter(|p| !p.is_empty())
             .map(|pair| {
                 let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (percent_decode(key), percent_decode(value))
+                (decode_component(key), decode_component(value))
             })
             .collect();
         Self { params }
@@ -215,28 +216,6 @@ impl QueryParams {
     fn flag(&self, key: &str) -> bool {
         matches!(self.get(key), Some("1" | "true" | "True" | "TRUE"))
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let hex = |byte: u8| (byte as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(high), Some(low)) => {
-                    out.push((high * 16 + low) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What a path addresses.
@@ -323,7 +302,7 @@ impl Cluster {
         let segments: Vec<String> = path
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(percent_decode)
+            .map(decode_component)
             .collect();
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         let (group, version, rest) = match segments.as_slice() {

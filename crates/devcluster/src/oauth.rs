@@ -5,6 +5,7 @@
 //! (OpenShift lets registered loopback URIs use any port; devcluster serves loopback only).
 
 use crate::api::Cluster;
+use imagestream_model::url::encode_component;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -142,19 +143,6 @@ fn escape(text: &str) -> String {
         .collect()
 }
 
-/// Percent-encodes a value for a URL fragment or query.
-pub fn url_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 /// The log-in page: one button per user, the request carried along in hidden fields.
 pub fn login_page(request: &AuthorizeRequest, users: &[(&str, &str)]) -> String {
     let hidden = [
@@ -247,15 +235,15 @@ impl Cluster {
         if self.auth.user(user).is_none() {
             return Err(format!("there is no user {user:?} on this cluster"));
         }
-        let state = url_encode(&request.state);
+        let state = encode_component(&request.state);
         if request.response_type == "token" {
             let token = format!("sha256~{}", self.new_secret("token"));
             self.auth.add_token(&token, user);
             return Ok(format!(
                 "{}#access_token={}&expires_in={TOKEN_LIFETIME_SECONDS}&scope={}&state={state}&token_type=Bearer",
                 request.redirect_uri,
-                url_encode(&token),
-                url_encode(&request.scope)
+                encode_component(&token),
+                encode_component(&request.scope)
             ));
         }
         let code = self.new_secret("code");
@@ -285,7 +273,7 @@ impl Cluster {
         Ok(format!(
             "{}{separator}code={}&state={state}",
             request.redirect_uri,
-            url_encode(&code)
+            encode_component(&code)
         ))
     }
 

@@ -36,6 +36,7 @@ use crate::registry::{
     ResolvedImage, Stage, MANIFEST_ACCEPT, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES,
 };
 use imagestream_model::reference::ImageReference;
+use imagestream_model::url::encode_component;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -638,12 +639,12 @@ fn fetch_token(
     let mut url = realm.to_string();
     let mut separator = if realm.contains('?') { '&' } else { '?' };
     if let Some(service) = challenge.params.get("service") {
-        url.push_str(&format!("{separator}service={}", percent_encode(service)));
+        url.push_str(&format!("{separator}service={}", encode_component(service)));
         separator = '&';
     }
     url.push_str(&format!(
         "{separator}scope={}",
-        percent_encode(&format!("repository:{path}:pull"))
+        encode_component(&format!("repository:{path}:pull"))
     ));
     let basic = match credentials {
         Some(Credentials::Basic { username, password }) => Some(format!(
@@ -688,19 +689,6 @@ fn next_link(header: &str) -> Option<String> {
             .any(|p| p.trim().replace(' ', "") == "rel=\"next\"" || p.trim() == "rel=next")
             .then(|| target.to_string())
     })
-}
-
-/// Query-string encoding: unreserved characters as they are, everything else `%XX`.
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Standard base64 with padding, for Basic auth.
@@ -792,7 +780,7 @@ mod tests {
         assert_eq!(next_link(r#"<x>; rel="prev""#), None);
         assert_eq!(next_link("garbage"), None);
         assert_eq!(
-            percent_encode("repository:library/nginx:pull"),
+            encode_component("repository:library/nginx:pull"),
             "repository%3Alibrary%2Fnginx%3Apull"
         );
         assert_eq!(base64(b""), "");

@@ -15,6 +15,7 @@ pub mod tags;
 #[cfg(test)]
 mod test_fixtures;
 pub mod time;
+pub mod url;
 pub mod validation;
 pub mod workload;
 

@@ -2,6 +2,10 @@
 //! the server's `Status` reason and message so pages can show them where the user acted.
 
 pub mod session;
+mod transport;
+
+use transport::Fetch;
+pub use transport::{ApiCall, WatchHandle, WatchMessage};
 
 use imagestream_model::{ImageStream, List, Project, Status, User};
 use serde::{de::DeserializeOwned, Deserialize};
@@ -31,42 +35,77 @@ impl Default for Config {
 pub struct Client {
     /// Base URL of the API server, without a trailing slash; empty for same origin.
     pub api_server: String,
-    token: Option<String>,
+    transport: Transport,
+}
+
+/// The ways a [`Client`] reaches a cluster; pages cannot tell them apart.
+#[derive(Debug, Clone, PartialEq)]
+enum Transport {
+    /// HTTP with `fetch`.
+    Fetch(Fetch),
 }
 
 impl Client {
     /// A client for `config`'s server, with an optional bearer token.
     pub fn new(config: &Config, token: Option<String>) -> Self {
+        let api_server = config.api_server.trim_end_matches('/').to_owned();
         Self {
-            api_server: config.api_server.trim_end_matches('/').to_owned(),
-            token,
+            transport: Transport::Fetch(Fetch {
+                api_server: api_server.clone(),
+                token,
+            }),
+            api_server,
         }
     }
 
     /// Whether requests carry a token.
     pub fn has_token(&self) -> bool {
-        self.token.is_some()
+        match &self.transport {
+            Transport::Fetch(fetch) => fetch.token.is_some(),
+        }
     }
 
     /// The same server without credentials (after a 401 or a log-out).
     pub fn without_token(&self) -> Self {
-        Self {
-            api_server: self.api_server.clone(),
-            token: None,
+        match &self.transport {
+            Transport::Fetch(fetch) => Self {
+                api_server: self.api_server.clone(),
+                transport: Transport::Fetch(Fetch {
+                    api_server: fetch.api_server.clone(),
+                    token: None,
+                }),
+            },
         }
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let mut request = gloo_net::http::Request::get(&format!("{}{path}", self.api_server))
-            .header("Accept", "application/json");
-        if let Some(token) = &self.token {
-            request = request.header("Authorization", &format!("Bearer {token}"));
+    /// Sends `call`; a 2xx answer's body, or the server's `Status` as the error.
+    pub async fn call(&self, call: ApiCall) -> Result<String, ApiError> {
+        let (status, body) = match &self.transport {
+            Transport::Fetch(fetch) => fetch.send(&call).await?,
+        };
+        if !(200..300).contains(&status) {
+            return Err(ApiError::Status(status_from_body(status, &body)));
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|err| ApiError::Network(err.to_string()))?;
-        decode(response).await
+        Ok(body)
+    }
+
+    /// Sends `call` and decodes the JSON answer.
+    pub async fn call_json<T: DeserializeOwned>(&self, call: ApiCall) -> Result<T, ApiError> {
+        let body = self.call(call).await?;
+        serde_json::from_str(&body).map_err(|err| ApiError::Decode(err.to_string()))
+    }
+
+    /// GETs `path` (see [`resource_path`]) and decodes the JSON answer.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.call_json(ApiCall::get(path)).await
+    }
+
+    /// Watches `path` (a list path with `watch=1` in its query): every event line goes to
+    /// `listener` until the stream closes or the handle is dropped.
+    pub fn watch(&self, path: &str, listener: impl FnMut(WatchMessage) + 'static) -> WatchHandle {
+        match &self.transport {
+            Transport::Fetch(fetch) => fetch.watch(path, listener),
+        }
     }
 
     /// Where the cluster's OAuth server is (`/.well-known/oauth-authorization-server`).
@@ -88,22 +127,59 @@ impl Client {
 
     /// `oc get is -n NAMESPACE`: the image streams of one project.
     pub async fn image_streams(&self, namespace: &str) -> Result<List<ImageStream>, ApiError> {
-        self.get(&format!(
-            "/apis/image.openshift.io/v1/namespaces/{}/imagestreams",
-            encode_path_segment(namespace)
+        self.get(&resource_path(
+            IMAGE_V1,
+            Some(namespace),
+            "imagestreams",
+            None,
         ))
         .await
     }
 
     /// `oc get is NAME -n NAMESPACE`: one image stream, for its own page.
     pub async fn image_stream(&self, namespace: &str, name: &str) -> Result<ImageStream, ApiError> {
-        self.get(&format!(
-            "/apis/image.openshift.io/v1/namespaces/{}/imagestreams/{}",
-            encode_path_segment(namespace),
-            encode_path_segment(name)
+        self.get(&resource_path(
+            IMAGE_V1,
+            Some(namespace),
+            "imagestreams",
+            Some(name),
         ))
         .await
     }
+}
+
+/// `image.openshift.io/v1`: image streams, tags and imports.
+pub const IMAGE_V1: &str = "image.openshift.io/v1";
+/// `apps/v1`: Deployments and ReplicaSets.
+pub const APPS_V1: &str = "apps/v1";
+/// The core group: Services, Pods, Namespaces.
+pub const CORE_V1: &str = "v1";
+
+/// The REST path of a resource collection or object: `/api/v1/...` for the core group,
+/// `/apis/GROUP/VERSION/...` for the others, with every name percent-encoded so it stays
+/// one path segment.
+pub fn resource_path(
+    group_version: &str,
+    namespace: Option<&str>,
+    resource: &str,
+    name: Option<&str>,
+) -> String {
+    let mut path = if group_version == CORE_V1 {
+        "/api/v1".to_owned()
+    } else {
+        format!("/apis/{group_version}")
+    };
+    if let Some(namespace) = namespace {
+        path.push_str("/namespaces/");
+        path.push_str(&encode_path_segment(namespace));
+    }
+    path.push('/');
+    path.push_str(resource);
+    if let Some(name) = name {
+        path.push('/');
+        path.push_str(&encode_path_segment(name));
+    }
+    path
 }
 
 /// Why a call to the cluster failed.
@@ -126,6 +202,21 @@ impl ApiError {
     /// The object does not exist (404), so a page can say which one and where.
     pub fn is_not_found(&self) -> bool {
         matches!(self, ApiError::Status(status) if status.code == Some(404))
+    }
+
+    /// The user may not do this (403); the message names the verb and resource.
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, ApiError::Status(status) if status.code == Some(403))
+    }
+
+    /// The resourceVersion is too old (410 Gone / `Expired`): list again.
+    pub fn is_gone(&self) -> bool {
+        matches!(self, ApiError::Status(status) if status.code == Some(410))
+    }
+
+    /// No answer at all: worth offering a retry.
+    pub fn is_network(&self) -> bool {
+        matches!(self, ApiError::Network(_))
     }
 
     /// The server's own message, when it sent a `Status` with one.
@@ -183,7 +274,7 @@ async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
 }
 
 /// The server's Status if the body holds one, else a Status made from the HTTP code.
-fn status_from_body(code: u16, body: &str) -> Status {
+pub(crate) fn status_from_body(code: u16, body: &str) -> Status {
     serde_json::from_str::<Status>(body)
         .ok()
         .filter(|status| status.kind.as_deref() == Some("Status"))

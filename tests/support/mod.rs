@@ -40,7 +40,10 @@ impl Session {
     /// Starts devcluster with extra flags and a headless Chromium.
     pub async fn start_with(flags: &[&str]) -> Session {
         let root = workspace_root();
-        let dist = root.join("dist");
+        // CONSOLE_DIST lets parallel work build and test separate copies of the console.
+        let dist = std::env::var_os("CONSOLE_DIST")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("dist"));
         assert!(
             dist.join("index.html").is_file(),
             "{} is missing: build the console first (trunk build --release), as scripts/test.sh does",

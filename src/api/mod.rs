@@ -84,7 +84,7 @@ impl Client {
             Transport::Fetch(fetch) => fetch.send(&call).await?,
         };
         if !(200..300).contains(&status) {
-            return Err(ApiError::Status(status_from_body(status, &body)));
+            return Err(ApiError::Status(Box::new(status_from_body(status, &body))));
         }
         Ok(body)
     }
@@ -186,7 +186,7 @@ pub fn resource_path(
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The server answered with a Kubernetes `Status` (or a bare HTTP error).
-    Status(Status),
+    Status(Box<Status>),
     /// The request never got an answer (server down, CORS refused, offline).
     Network(String),
     /// The answer was not what the API promises.
@@ -268,7 +268,7 @@ async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
         .await
         .map_err(|err| ApiError::Network(err.to_string()))?;
     if !(200..300).contains(&status) {
-        return Err(ApiError::Status(status_from_body(status, &body)));
+        return Err(ApiError::Status(Box::new(status_from_body(status, &body))));
     }
     serde_json::from_str(&body).map_err(|err| ApiError::Decode(err.to_string()))
 }
@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn a_status_body_keeps_the_server_reason_and_message() {
         let body = r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"imagestreams.image.openshift.io is forbidden: User \"dev\" cannot list resource","reason":"Forbidden","code":403}"#;
-        let error = ApiError::Status(status_from_body(403, body));
+        let error = ApiError::Status(Box::new(status_from_body(403, body)));
         assert_eq!(
             error.to_string(),
             "Forbidden: imagestreams.image.openshift.io is forbidden: User \"dev\" cannot list resource"
@@ -313,7 +313,7 @@ mod tests {
 
     #[test]
     fn a_bare_http_error_still_says_what_happened() {
-        let error = ApiError::Status(status_from_body(502, "<html>Bad gateway</html>"));
+        let error = ApiError::Status(Box::new(status_from_body(502, "<html>Bad gateway</html>")));
         assert_eq!(
             error.to_string(),
             "Unknown: HTTP 502: <html>Bad gateway</html>"

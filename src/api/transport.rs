@@ -164,9 +164,9 @@ async fn stream_lines(
     let status = response.status();
     if !(200..300).contains(&status) {
         let body = response.text().await.unwrap_or_default();
-        return deliver(WatchMessage::Closed(Some(ApiError::Status(
+        return deliver(WatchMessage::Closed(Some(ApiError::Status(Box::new(
             status_from_body(status, &body),
-        ))));
+        )))));
     }
     let Some(reader) = response.body().map(|body| {
         body.get_reader()

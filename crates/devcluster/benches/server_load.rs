@@ -28,38 +28,30 @@
 //!     [--server PATH] [--output PREFIX]
 //! ```
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper::{header, Method, Request, StatusCode};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+mod support;
+
+use http_body_util::BodyExt;
+use hyper::{Method, StatusCode};
 use imagestream_devcluster::seed::{generated_stream, DEMO_USERS};
 use memchr::memmem;
 use serde::Deserialize;
-use serde_json::{json, Value};
-use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
+use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{
+    create_stream, ms, nearest_rank, write_figures, write_seq, Args, CommonOptions, Devcluster,
+    Fetched, Http, Report, Schedule, NAMESPACE, REQUEST_LIMIT, SEQ_ANNOTATION, STREAMS_PATH,
+};
 
-/// The project the streams are seeded into and watched in.
-const NAMESPACE: &str = "demo";
-/// The image streams of [`NAMESPACE`].
-const STREAMS_PATH: &str = "/apis/image.openshift.io/v1/namespaces/demo/imagestreams";
 /// Spec tags per generated stream, each with [`HISTORY`] images in its status.
 const TAGS: usize = 5;
 /// Images in each status tag's history.
 const HISTORY: usize = 3;
-/// The annotation every benchmark write sets to its sequence number.
-const SEQ_ANNOTATION: &str = "bench.imagestream-console/seq";
 /// What `kubectl get` sends to get a Table.
 const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
-/// How long one ordinary request may take before the run fails.
-const REQUEST_LIMIT: Duration = Duration::from_secs(60);
 /// How long a full list may take before the run fails.
 const LIST_LIMIT: Duration = Duration::from_secs(300);
 
@@ -68,17 +60,12 @@ const LIST_LIMIT: Duration = Duration::from_secs(300);
 struct Options {
     streams: usize,
     clients: usize,
-    rate: usize,
-    seconds: u64,
-    writers: usize,
+    common: CommonOptions,
     runs: usize,
     page: usize,
     seed_over_http: bool,
     seed_concurrency: usize,
-    drain_seconds: u64,
     max_rss_mb: u64,
-    server: PathBuf,
-    output: PathBuf,
 }
 
 const USAGE: &str = "usage: server_load [--smoke] [--streams N] [--clients N] [--rate N] [--seconds N] [--writers N] [--runs N] [--page N] [--seed-over-http] [--seed-concurrency N] [--drain-seconds N] [--max-rss-mb N] [--server PATH] [--output PREFIX]
@@ -103,81 +90,47 @@ const USAGE: &str = "usage: server_load [--smoke] [--streams N] [--clients N] [-
 impl Options {
     /// Reads the command line; `--bench`, which `cargo bench` adds, is ignored.
     fn parse(args: Vec<String>) -> Result<Self, String> {
-        let target = target_dir();
         let smoke = args.iter().any(|a| a == "--smoke");
         let mut options = Options {
             streams: 20_000,
             clients: 100,
-            rate: 1_000,
-            seconds: 10,
-            writers: 8,
+            common: CommonOptions::new(
+                smoke,
+                if smoke { 30 } else { 120 },
+                PathBuf::from(env!("CARGO_BIN_EXE_devcluster")),
+                "bench-devcluster",
+            ),
             runs: 10,
             page: 500,
             seed_over_http: false,
             seed_concurrency: 8,
-            drain_seconds: 120,
             max_rss_mb: 8_192,
-            server: PathBuf::from(env!("CARGO_BIN_EXE_devcluster")),
-            output: target.join("bench-devcluster"),
         };
         if smoke {
             options.streams = 200;
             options.clients = 5;
-            options.rate = 100;
-            options.seconds = 2;
-            options.writers = 4;
             options.runs = 3;
             options.page = 50;
-            options.drain_seconds = 30;
-            options.output = target.join("bench-devcluster-smoke");
         }
-        let mut args = args.into_iter();
-        while let Some(flag) = args.next() {
-            let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
-            let mut number = |min: u64| -> Result<u64, String> {
-                let text = value()?;
-                match text.parse::<u64>() {
-                    Ok(n) if n >= min => Ok(n),
-                    _ => Err(format!("{flag} {text:?}: expected a whole number >= {min}")),
-                }
-            };
+        let mut args = Args::new(args);
+        while let Some(flag) = args.flag() {
+            let mut number = |min: u64| args.number(&flag, min);
             match flag.as_str() {
-                "--bench" | "--smoke" => {}
                 "--streams" => options.streams = number(1)? as usize,
                 "--clients" => options.clients = number(1)? as usize,
-                "--rate" => options.rate = number(1)? as usize,
-                "--seconds" => options.seconds = number(1)?,
-                "--writers" => options.writers = number(1)? as usize,
                 "--runs" => options.runs = number(1)? as usize,
                 "--page" => options.page = number(1)? as usize,
                 "--seed-over-http" => options.seed_over_http = true,
                 "--seed-concurrency" => options.seed_concurrency = number(1)? as usize,
-                "--drain-seconds" => options.drain_seconds = number(1)?,
                 "--max-rss-mb" => options.max_rss_mb = number(64)?,
-                "--server" => options.server = PathBuf::from(value()?),
-                "--output" => options.output = PathBuf::from(value()?),
-                "-h" | "--help" => return Err("help requested".into()),
-                other => return Err(format!("unknown argument {other:?}")),
+                other => args.common(other, &mut options.common)?,
             }
         }
         Ok(options)
     }
-
-    /// Writes scheduled in the watch phase.
-    fn planned_writes(&self) -> usize {
-        self.rate * self.seconds as usize
-    }
 }
 
-/// The workspace's target directory: this bench runs from `<target>/release/deps/`.
-fn target_dir() -> PathBuf {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf))
-        .filter(|dir| dir.join("release").is_dir())
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
+/// The `Authorization` header of a seeded user.
 fn token(user: &str) -> String {
     DEMO_USERS
         .iter()
@@ -186,78 +139,22 @@ fn token(user: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The devcluster process; killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    /// From the start of the process to its address line (generating streams included).
-    startup: Duration,
-}
-
-impl Server {
-    /// Starts `binary` with `args` on a free loopback port and reads the address from its
-    /// first line.
-    fn start(binary: &Path, args: &[String]) -> Result<Self, String> {
-        if !binary.is_file() {
-            return Err(format!(
-                "the devcluster binary is missing at {}; build it with `cargo build --release -p imagestream-devcluster` (or pass --server PATH)",
-                binary.display()
-            ));
-        }
-        let empty_dist = std::env::temp_dir().join("devcluster-bench-no-console");
-        std::fs::create_dir_all(&empty_dist)
-            .map_err(|e| format!("cannot create {empty_dist:?}: {e}"))?;
-        // An empty index.html: only the API is measured, and devcluster does not warn that the
-        // console is missing.
-        std::fs::write(empty_dist.join("index.html"), "")
-            .map_err(|e| format!("cannot write into {empty_dist:?}: {e}"))?;
-        let started = Instant::now();
-        let mut child = Command::new(binary)
-            .args(["--listen", "127.0.0.1:0", "--dist"])
-            .arg(&empty_dist)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let stdout = child.stdout.take().ok_or("devcluster has no stdout")?;
-        let (sender, receiver) = std::sync::mpsc::channel();
-        // Reads the first line, then drains the rest so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let _ = sender.send(lines.next());
-            for _ in lines {}
-        });
-        let mut server = Server {
-            child,
-            base: String::new(),
-            startup: Duration::ZERO,
-        };
-        let first = match receiver.recv_timeout(Duration::from_secs(300)) {
-            Ok(Some(Ok(line))) => line,
-            Ok(_) => return Err("devcluster exited before printing its address".into()),
-            Err(_) => return Err("devcluster printed no address within 300 s".into()),
-        };
-        server.startup = started.elapsed();
-        let base = first
-            .strip_prefix("devcluster listening on ")
-            .filter(|b| b.starts_with("http://127.0.0.1:"))
-            .ok_or_else(|| format!("unexpected first line from devcluster: {first:?}"))?;
-        server.base = base.trim().to_owned();
-        Ok(server)
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Starts `binary` with `args` on a free loopback port, serving an empty console: only the
+/// API is measured, and devcluster does not warn that the console is missing.
+fn start_server(binary: &Path, args: &[String]) -> Result<Devcluster, String> {
+    let empty_dist = std::env::temp_dir().join("devcluster-bench-no-console");
+    std::fs::create_dir_all(&empty_dist)
+        .map_err(|e| format!("cannot create {empty_dist:?}: {e}"))?;
+    std::fs::write(empty_dist.join("index.html"), "")
+        .map_err(|e| format!("cannot write into {empty_dist:?}: {e}"))?;
+    let mut all = vec!["--dist".to_owned(), empty_dist.display().to_string()];
+    all.extend_from_slice(args);
+    Devcluster::start(
+        binary,
+        all,
+        Duration::from_secs(300),
+        "or pass --server PATH",
+    )
 }
 
 /// Resident memory of a process from `/proc/<pid>/status`: (VmRSS, VmHWM) in bytes.
@@ -273,116 +170,8 @@ fn memory(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// CPU time (user + system) a process has used, from `/proc/<pid>/stat` (assuming the usual
-/// 100 ticks per second).
-fn cpu_time(pid: &str) -> Duration {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    let rest = text.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
-}
-
-/// One HTTP exchange, timed.
-struct Fetched {
-    status: StatusCode,
-    body: Bytes,
-    /// Until the response headers arrived.
-    first_byte: Duration,
-    /// Until the whole body arrived.
-    last_byte: Duration,
-}
-
-/// An HTTP/1.1 client of the server.
-#[derive(Clone)]
-struct Http {
-    client: Client<HttpConnector, Full<Bytes>>,
-    base: String,
-}
-
 impl Http {
-    fn new(base: &str) -> Self {
-        // As reqwest does: small writes are not held back waiting for acknowledgements.
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        Self {
-            client: Client::builder(TokioExecutor::new()).build(connector),
-            base: base.to_owned(),
-        }
-    }
-
-    /// A request as `user`; `body` is its content type and bytes.
-    fn request(
-        &self,
-        method: Method,
-        path: &str,
-        user: &str,
-        accept: &str,
-        body: Option<(&str, Vec<u8>)>,
-    ) -> Result<Request<Full<Bytes>>, String> {
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(format!("{}{path}", self.base))
-            .header(header::AUTHORIZATION, token(user))
-            .header(header::ACCEPT, accept);
-        let body = match body {
-            Some((content_type, bytes)) => {
-                builder = builder.header(header::CONTENT_TYPE, content_type);
-                bytes
-            }
-            None => Vec::new(),
-        };
-        builder
-            .body(Full::new(Bytes::from(body)))
-            .map_err(|e| format!("cannot build a request for {path}: {e}"))
-    }
-
-    /// Sends a request and reads the whole response within `limit`.
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        user: &str,
-        accept: &str,
-        body: Option<(&str, Vec<u8>)>,
-        limit: Duration,
-    ) -> Result<Fetched, String> {
-        let what = format!("{method} {path}");
-        let request = self.request(method, path, user, accept, body)?;
-        let started = Instant::now();
-        let exchange = async {
-            let response = self
-                .client
-                .request(request)
-                .await
-                .map_err(|e| format!("{what}: {e}"))?;
-            let first_byte = started.elapsed();
-            let status = response.status();
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| format!("{what}: reading the body: {e}"))?
-                .to_bytes();
-            Ok(Fetched {
-                status,
-                body,
-                first_byte,
-                last_byte: started.elapsed(),
-            })
-        };
-        tokio::time::timeout(limit, exchange)
-            .await
-            .map_err(|_| format!("{what}: no complete answer within {limit:?}"))?
-    }
-
+    /// A GET as `user`.
     async fn get(
         &self,
         path: &str,
@@ -390,26 +179,9 @@ impl Http {
         accept: &str,
         limit: Duration,
     ) -> Result<Fetched, String> {
-        self.send(Method::GET, path, user, accept, None, limit)
-            .await
+        let request = self.request(Method::GET, path, Some(&token(user)), accept, None)?;
+        self.send(request, limit).await
     }
-}
-
-/// Fails unless the response has the expected status.
-fn expect(fetched: &Fetched, status: u16, what: &str) -> Result<(), String> {
-    if fetched.status.as_u16() == status {
-        return Ok(());
-    }
-    let body = String::from_utf8_lossy(&fetched.body);
-    Err(format!(
-        "{what}: expected {status}, got {}: {}",
-        fetched.status,
-        body.chars().take(400).collect::<String>()
-    ))
-}
-
-fn stream_name(index: usize) -> String {
-    format!("app-{index:05}")
 }
 
 /// Seeds `options.streams` image streams over HTTP as admin: a create, then the stream's status
@@ -423,6 +195,7 @@ async fn seed_over_http(http: &Http, options: &Options) -> Result<(), String> {
     let mut tasks = Vec::new();
     for _ in 0..options.seed_concurrency {
         let (http, next, total) = (http.clone(), next.clone(), options.streams);
+        let admin = token("admin");
         tasks.push(tokio::spawn(async move {
             loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
@@ -430,35 +203,9 @@ async fn seed_over_http(http: &Http, options: &Options) -> Result<(), String> {
                     return Ok::<(), String>(());
                 }
                 let stream = generated_stream(NAMESPACE, index, now);
-                let mut new = stream.clone();
-                if let Some(object) = new.as_object_mut() {
-                    object.remove("status");
-                }
-                let body = serde_json::to_vec(&new).unwrap_or_default();
-                let created = http
-                    .send(
-                        Method::POST,
-                        STREAMS_PATH,
-                        "admin",
-                        "application/json",
-                        Some(("application/json", body)),
-                        REQUEST_LIMIT,
-                    )
-                    .await?;
-                expect(&created, 201, "seeding: create")?;
-                let path = format!("{STREAMS_PATH}/{}/status", stream_name(index));
-                let body = serde_json::to_vec(&stream).unwrap_or_default();
-                let updated = http
-                    .send(
-                        Method::PUT,
-                        &path,
-                        "admin",
-                        "application/json",
-                        Some(("application/json", body)),
-                        REQUEST_LIMIT,
-                    )
-                    .await?;
-                expect(&updated, 200, "seeding: status")?;
+                create_stream(&http, &admin, &admin, &stream)
+                    .await
+                    .map_err(|e| format!("seeding: {e}"))?;
             }
         }));
     }
@@ -479,7 +226,7 @@ async fn settle(http: &Http) -> Result<(Duration, u64), String> {
         let fetched = http
             .get(&path, "admin", "application/json", REQUEST_LIMIT)
             .await?;
-        expect(&fetched, 200, "settling")?;
+        fetched.expect(200, "settling")?;
         let head: ListHead = serde_json::from_slice(&fetched.body)
             .map_err(|e| format!("settling: the list does not decode: {e}"))?;
         head.metadata
@@ -539,20 +286,8 @@ impl Samples {
     fn percentile(&self, p: f64) -> Duration {
         let mut sorted = self.0.clone();
         sorted.sort_unstable();
-        percentile(&sorted, p)
+        nearest_rank(&sorted, p).unwrap_or_default()
     }
-}
-
-fn percentile<T: Copy + Default>(sorted: &[T], p: f64) -> T {
-    if sorted.is_empty() {
-        return T::default();
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1_000.0
 }
 
 fn mb(bytes: u64) -> f64 {
@@ -581,7 +316,7 @@ async fn measure_lists(http: &Http, options: &Options) -> Result<ListFigures, St
                 let fetched = http
                     .get(STREAMS_PATH, "developer", accept, LIST_LIMIT)
                     .await?;
-                expect(&fetched, 200, what)?;
+                fetched.expect(200, what)?;
                 first.0.push(fetched.first_byte);
                 last.0.push(fetched.last_byte);
                 bytes = fetched.body.len() as u64;
@@ -618,7 +353,7 @@ async fn measure_lists(http: &Http, options: &Options) -> Result<ListFigures, St
             let fetched = http
                 .get(&path, "developer", "application/json", REQUEST_LIMIT)
                 .await?;
-            expect(&fetched, 200, "chunked list")?;
+            fetched.expect(200, "chunked list")?;
             pages += 1;
             if pages == 1 {
                 paged_first.0.push(started.elapsed());
@@ -704,7 +439,15 @@ async fn watch_client(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> WatchLog {
     let mut log = WatchLog::default();
-    let response = match http.request(Method::GET, &path, "developer", "application/json", None) {
+    let developer = token("developer");
+    let request = http.request(
+        Method::GET,
+        &path,
+        Some(&developer),
+        "application/json",
+        None,
+    );
+    let response = match request {
         Ok(request) => tokio::time::timeout(REQUEST_LIMIT, http.client.request(request)).await,
         Err(message) => {
             let _ = connected.send(Err(message)).await;
@@ -812,57 +555,32 @@ struct WriterLog {
     skipped: usize,
 }
 
-/// A 64-bit mix of `x` (splitmix64), to pick streams reproducibly.
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
-/// Writer `writer` of `options.writers`: slots `writer, writer + writers, …` of the schedule,
+/// Writer `writer` of `options.common.writers`: slots `writer, writer + writers, …` of the schedule,
 /// slot `s` due at `start + s / rate`; once late past the end of the phase it stops.
 async fn writer(
     http: Http,
     options: Options,
     writer: usize,
-    start: tokio::time::Instant,
+    schedule: Schedule,
     origin: Instant,
     done: Arc<Vec<AtomicU64>>,
 ) -> WriterLog {
     let mut log = WriterLog::default();
-    let end = start + Duration::from_secs(options.seconds);
-    for slot in (writer..options.planned_writes()).step_by(options.writers) {
-        let due = start + Duration::from_secs_f64(slot as f64 / options.rate as f64);
-        if tokio::time::Instant::now() >= end {
+    let developer = token("developer");
+    for slot in (writer..options.common.planned_writes()).step_by(options.common.writers) {
+        let Some(lag) = schedule.wait(slot).await else {
             log.skipped += 1;
             continue;
-        }
-        tokio::time::sleep_until(due).await;
-        log.lags
-            .push(tokio::time::Instant::now().saturating_duration_since(due));
-        let stream = (mix(slot as u64) % options.streams as u64) as usize;
-        let path = format!("{STREAMS_PATH}/{}", stream_name(stream));
-        let patch = json!({"metadata": {"annotations": {SEQ_ANNOTATION: slot.to_string()}}});
-        let body = serde_json::to_vec(&patch).unwrap_or_default();
-        let result = http
-            .send(
-                Method::PATCH,
-                &path,
-                "developer",
-                "application/json",
-                Some(("application/merge-patch+json", body)),
-                REQUEST_LIMIT,
-            )
-            .await;
-        match result {
+        };
+        log.lags.push(lag);
+        match write_seq(&http, &developer, options.streams, slot).await {
             Ok(fetched) if fetched.status == StatusCode::OK => {
                 done[slot].store(origin.elapsed().as_nanos() as u64 + 1, Ordering::Relaxed);
                 log.latencies.push(fetched.last_byte);
             }
             Ok(fetched) => {
                 log.failed += 1;
-                if let Err(message) = expect(&fetched, 200, "write") {
+                if let Err(message) = fetched.expect(200, "write") {
                     log.first_failure.get_or_insert(message);
                 }
             }
@@ -907,8 +625,8 @@ struct WatchFigures {
     wall: Duration,
 }
 
-/// Opens the watches from `resource_version`, writes for `options.seconds`, waits for the
-/// clients to catch up (at most `options.drain_seconds`), and tallies what each one got.
+/// Opens the watches from `resource_version`, writes for `options.common.seconds`, waits for the
+/// clients to catch up (at most `options.common.drain_seconds`), and tallies what each one got.
 async fn watch_phase(
     http: &Http,
     options: &Options,
@@ -916,7 +634,7 @@ async fn watch_phase(
     pid: u32,
 ) -> Result<WatchFigures, String> {
     let origin = Instant::now();
-    let timeout = options.seconds + options.drain_seconds + 120;
+    let timeout = options.common.seconds + options.common.drain_seconds + 120;
     let path = format!(
         "{STREAMS_PATH}?watch=1&resourceVersion={resource_version}&timeoutSeconds={timeout}"
     );
@@ -975,22 +693,25 @@ async fn watch_phase(
         }
     });
 
-    let cpu_before = (cpu_time(&pid.to_string()), cpu_time("self"));
+    let cpu_before = (
+        support::cpu_time(&pid.to_string()),
+        support::cpu_time("self"),
+    );
     let wall_start = Instant::now();
     let done: Arc<Vec<AtomicU64>> = Arc::new(
-        (0..options.planned_writes())
+        (0..options.common.planned_writes())
             .map(|_| AtomicU64::new(0))
             .collect(),
     );
-    let start = tokio::time::Instant::now() + Duration::from_millis(50);
-    let writers: Vec<_> = (0..options.writers)
+    let schedule = Schedule::new(&options.common);
+    let writers: Vec<_> = (0..options.common.writers)
         .map(|w| {
             let mut stop = stop.clone();
             let task = writer(
                 http.clone(),
                 options.clone(),
                 w,
-                start,
+                schedule,
                 origin,
                 done.clone(),
             );
@@ -1007,7 +728,7 @@ async fn watch_phase(
         logs.push(task.await.map_err(|e| format!("a writer failed: {e}"))?);
     }
     let writes_over = Instant::now();
-    let write_window = writes_over.saturating_duration_since(start.into_std());
+    let write_window = writes_over.saturating_duration_since(schedule.start.into_std());
     let succeeded = done
         .iter()
         .filter(|d| d.load(Ordering::Relaxed) != 0)
@@ -1015,7 +736,7 @@ async fn watch_phase(
 
     // Catch-up: until every client has as many events as writes succeeded, the drain time has
     // passed since the last write, or the phase was aborted. Events not in by then count as lost.
-    let drain_limit = Duration::from_secs(options.drain_seconds);
+    let drain_limit = Duration::from_secs(options.common.drain_seconds);
     let mut catch_up = None;
     while !*stop.borrow() {
         let behind = progress
@@ -1031,7 +752,10 @@ async fn watch_phase(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let wall = wall_start.elapsed();
-    let cpu_after = (cpu_time(&pid.to_string()), cpu_time("self"));
+    let cpu_after = (
+        support::cpu_time(&pid.to_string()),
+        support::cpu_time("self"),
+    );
     let _ = stop_sender.send(true);
     let _ = sampler_stop.send(true);
     let (rss_peak, aborted) = sampler
@@ -1085,7 +809,7 @@ async fn watch_phase(
     write_lag.sort_unstable();
     Ok(WatchFigures {
         connect,
-        planned: options.planned_writes(),
+        planned: options.common.planned_writes(),
         succeeded,
         failed: logs.iter().map(|l| l.failed).sum(),
         skipped: logs.iter().map(|l| l.skipped).sum(),
@@ -1119,51 +843,11 @@ async fn watch_phase(
     })
 }
 
-/// The figures, as a table and as JSON.
-#[derive(Default)]
-struct Report {
-    rows: Vec<[String; 4]>,
-    figures: serde_json::Map<String, Value>,
-    missed: Vec<String>,
-}
-
+/// The figures of this bench beyond [`Report::add`] and [`Report::budget`].
 impl Report {
-    /// A reported figure: `text` in the table, `value` under `key` in the JSON.
-    fn add(&mut self, key: &str, figure: &str, text: String, value: Value) {
-        self.rows
-            .push([figure.to_owned(), text, String::new(), String::new()]);
-        self.figures.insert(key.to_owned(), value);
-    }
-
-    /// A figure with a budget.
-    fn budget(
-        &mut self,
-        key: &str,
-        figure: &str,
-        text: String,
-        value: Value,
-        budget: &str,
-        holds: bool,
-    ) {
-        let verdict = if holds { "holds" } else { "MISSED" };
-        self.rows.push([
-            figure.to_owned(),
-            text,
-            budget.to_owned(),
-            verdict.to_owned(),
-        ]);
-        self.figures.insert(
-            key.to_owned(),
-            json!({"value": value, "budget": budget, "holds": holds}),
-        );
-        if !holds {
-            self.missed.push(figure.to_owned());
-        }
-    }
-
     /// Percentiles of a latency distribution.
     fn latency(&mut self, key: &str, figure: &str, sorted_nanos: &[u64]) {
-        let p = |q: f64| percentile(sorted_nanos, q) as f64 / 1e6;
+        let p = |q: f64| nearest_rank(sorted_nanos, q).unwrap_or(0) as f64 / 1e6;
         let max = sorted_nanos.last().copied().unwrap_or(0) as f64 / 1e6;
         self.add(
             key,
@@ -1192,28 +876,19 @@ impl Report {
             json!({"median_ms": median, "p95_ms": p95, "runs": samples.0.len()}),
         );
     }
-
-    fn markdown(&self, heading: &str) -> String {
-        let mut text =
-            format!("{heading}\n\n| figure | value | budget | verdict |\n|---|---|---|---|\n");
-        for [figure, value, budget, verdict] in &self.rows {
-            let _ = writeln!(text, "| {figure} | {value} | {budget} | {verdict} |");
-        }
-        text
-    }
 }
 
 fn nanos(sorted: &[Duration]) -> Vec<u64> {
     sorted.iter().map(|d| d.as_nanos() as u64).collect()
 }
 
-async fn run(options: &Options, server: &Server, report: &mut Report) -> Result<(), String> {
+async fn run(options: &Options, server: &Devcluster, report: &mut Report) -> Result<(), String> {
     let http = Http::new(&server.base);
     let pid = server.pid();
     let version = http
         .get("/version", "developer", "application/json", REQUEST_LIMIT)
         .await?;
-    expect(&version, 200, "GET /version")?;
+    version.expect(200, "GET /version")?;
     let (rss_start, _) = memory(pid);
 
     if options.seed_over_http {
@@ -1319,7 +994,7 @@ async fn run(options: &Options, server: &Server, report: &mut Report) -> Result<
 
     eprintln!(
         "watch phase: {} clients, {} writes/s for {} s from {} writers ...",
-        options.clients, options.rate, options.seconds, options.writers
+        options.clients, options.common.rate, options.common.seconds, options.common.writers
     );
     let watch = watch_phase(&http, options, &lists.resource_version, pid).await?;
     report.add(
@@ -1334,9 +1009,9 @@ async fn run(options: &Options, server: &Server, report: &mut Report) -> Result<
         "achieved write rate",
         format!(
             "{achieved:.0} writes/s (target {}); {} planned, {} succeeded, {} failed, {} not sent (behind schedule at the end)",
-            options.rate, watch.planned, watch.succeeded, watch.failed, watch.skipped
+            options.common.rate, watch.planned, watch.succeeded, watch.failed, watch.skipped
         ),
-        json!({"per_second": achieved, "target": options.rate, "planned": watch.planned, "succeeded": watch.succeeded, "failed": watch.failed, "skipped": watch.skipped, "window_s": watch.write_window.as_secs_f64()}),
+        json!({"per_second": achieved, "target": options.common.rate, "planned": watch.planned, "succeeded": watch.succeeded, "failed": watch.failed, "skipped": watch.skipped, "window_s": watch.write_window.as_secs_f64()}),
     );
     report.latency(
         "write_latency",
@@ -1368,7 +1043,7 @@ async fn run(options: &Options, server: &Server, report: &mut Report) -> Result<
         ),
         json!({"expected": watch.succeeded, "min": watch.received_min, "max": watch.received_max}),
     );
-    report.budget(
+    report.failed |= !report.budget(
         "lost_events",
         "lost events (all clients; not received within the drain time)",
         watch.lost.to_string(),
@@ -1387,7 +1062,7 @@ async fn run(options: &Options, server: &Server, report: &mut Report) -> Result<
         "catch-up after the last write (all clients have all events)",
         match watch.catch_up {
             Some(time) => format!("{:.2} s", time.as_secs_f64()),
-            None => format!("not reached within {} s", options.drain_seconds),
+            None => format!("not reached within {} s", options.common.drain_seconds),
         },
         json!(watch.catch_up.map(|t| t.as_secs_f64())),
     );
@@ -1449,13 +1124,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match support::runtime() {
         Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("server_load: cannot start the async runtime: {err}");
+        Err(message) => {
+            eprintln!("server_load: {message}");
             return ExitCode::FAILURE;
         }
     };
@@ -1464,7 +1136,7 @@ fn main() -> ExitCode {
     } else {
         vec!["--seed-streams".to_owned(), options.streams.to_string()]
     };
-    let server = match Server::start(&options.server, &server_args) {
+    let server = match start_server(&options.common.server, &server_args) {
         Ok(server) => server,
         Err(message) => {
             eprintln!("server_load: {message}");
@@ -1473,7 +1145,7 @@ fn main() -> ExitCode {
     };
     eprintln!(
         "devcluster {} at {} (pid {})",
-        options.server.display(),
+        options.common.server.display(),
         server.base,
         server.pid()
     );
@@ -1488,9 +1160,9 @@ fn main() -> ExitCode {
         options.streams,
         TAGS,
         options.clients,
-        options.rate,
-        options.seconds,
-        options.writers,
+        options.common.rate,
+        options.common.seconds,
+        options.common.writers,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     let markdown = report.markdown(&heading);
@@ -1498,40 +1170,19 @@ fn main() -> ExitCode {
     let document = json!({
         "parameters": {
             "streams": options.streams, "tags": TAGS, "history": HISTORY,
-            "clients": options.clients, "rate": options.rate, "seconds": options.seconds,
-            "writers": options.writers, "runs": options.runs, "page": options.page,
+            "clients": options.clients, "rate": options.common.rate, "seconds": options.common.seconds,
+            "writers": options.common.writers, "runs": options.runs, "page": options.page,
             "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
         },
         "figures": report.figures,
         "error": outcome.as_ref().err(),
     });
-    let output = options.output.display();
-    let (md_path, json_path) = (
-        PathBuf::from(format!("{output}.md")),
-        PathBuf::from(format!("{output}.json")),
-    );
-    if let Some(parent) = md_path.parent() {
-        let _ = std::fs::create_dir_all(parent);
-    }
-    let written = std::fs::write(&md_path, &markdown).and_then(|()| {
-        std::fs::write(
-            &json_path,
-            serde_json::to_string_pretty(&document).unwrap_or_default(),
-        )
-    });
-    match written {
-        Ok(()) => eprintln!(
-            "figures written to {} and {}",
-            md_path.display(),
-            json_path.display()
-        ),
-        Err(err) => eprintln!("server_load: cannot write {}: {err}", md_path.display()),
-    }
+    write_figures("server_load", &options.common.output, &markdown, &document);
     if let Err(message) = outcome {
         eprintln!("server_load: FAILED: {message}");
         return ExitCode::FAILURE;
     }
-    if !report.missed.is_empty() {
+    if report.failed {
         eprintln!("server_load: budget missed: {}", report.missed.join(", "));
         return ExitCode::FAILURE;
     }

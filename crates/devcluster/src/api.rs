@@ -237,7 +237,9 @@ impl Cluster {
     /// An empty cluster.
     pub fn new(settings: ClusterSettings) -> Self {
         Self {
-            store: Store::with_log_capacity(settings.watch_window),
+            store: crate::images::with_controller_indexes(Store::with_log_capacity(
+                settings.watch_window,
+            )),
             auth: Auth::default(),
             settings,
             next_cluster_ip: 10,

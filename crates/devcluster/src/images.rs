@@ -10,7 +10,7 @@ use crate::api::{
 };
 use crate::registry::{ImageSource, ImportFailure, ResolveRequest, ResolvedImage};
 use crate::resources;
-use crate::store::ObjectKey;
+use crate::store::{ObjectKey, Store};
 use imagestream_model::imagestream::{
     NamedTagEventList, ObjectReference, TagEvent, TagEventCondition, TagImportPolicy, TagReference,
     TagReferencePolicy,
@@ -139,6 +139,76 @@ impl ImportJob {
     }
 }
 
+/// Store index of Deployments by the streams their image triggers follow
+/// (`namespace/stream`): the trigger controller's look-up when a stream changes.
+pub(crate) const FOLLOWED_STREAMS: &str = "deployments-by-followed-stream";
+
+/// Store index of ReplicaSets by their owners' uids (`namespace/uid`): the deployment
+/// controller's look-up of a Deployment's ReplicaSets.
+pub(crate) const OWNERS: &str = "replicasets-by-owner";
+
+/// `store` with the indexes the controllers look objects up by ([`FOLLOWED_STREAMS`],
+/// [`OWNERS`]), so a write costs the objects it concerns rather than a scan of them all.
+pub(crate) fn with_controller_indexes(store: Store) -> Store {
+    store
+        .with_index(FOLLOWED_STREAMS, "deployments", followed_streams)
+        .with_index(OWNERS, "replicasets", owner_uids)
+}
+
+/// A Deployment's image triggers (the `image.openshift.io/triggers` annotation), if it has
+/// any that parse.
+fn deployment_triggers(deployment: &Value) -> Option<Vec<ImageTrigger>> {
+    let annotation = deployment
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(TRIGGERS_ANNOTATION))
+        .and_then(Value::as_str)?;
+    serde_json::from_str::<Vec<ImageTrigger>>(annotation).ok()
+}
+
+/// The namespace and stream a trigger follows; a trigger without a namespace follows one in
+/// the Deployment's own.
+fn followed_stream(trigger: &ImageTrigger, own_namespace: &str) -> (String, String) {
+    let namespace = trigger
+        .from
+        .namespace
+        .clone()
+        .filter(|ns| !ns.is_empty())
+        .unwrap_or_else(|| own_namespace.to_owned());
+    let stream = trigger
+        .from
+        .name
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    (namespace, stream)
+}
+
+/// [`FOLLOWED_STREAMS`] values: `namespace/stream` for every trigger (paused ones included:
+/// resuming one is a change of the Deployment itself).
+fn followed_streams(key: &ObjectKey, deployment: &Value) -> Vec<String> {
+    deployment_triggers(deployment)
+        .unwrap_or_default()
+        .iter()
+        .map(|trigger| {
+            let (namespace, stream) = followed_stream(trigger, &key.namespace);
+            format!("{namespace}/{stream}")
+        })
+        .collect()
+}
+
+/// [`OWNERS`] values: `namespace/uid` for every owner reference with a uid.
+fn owner_uids(key: &ObjectKey, object: &Value) -> Vec<String> {
+    object
+        .pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("uid").and_then(Value::as_str))
+        .map(|uid| format!("{}/{uid}", key.namespace))
+        .collect()
+}
+
 fn stream_key(namespace: &str, name: &str) -> ObjectKey {
     ObjectKey {
         resource: "imagestreams",
@@ -181,7 +251,13 @@ pub fn add_tag_event(stream: &mut ImageStream, tag: &str, event: TagEvent) -> bo
             if first.image == event.image
                 && first.docker_image_reference == event.docker_image_reference =>
         {
-            false
+            // Re-imported unchanged (a scheduled import): only a newer generation is recorded,
+            // so the import controller sees the tag as observed and does not import it again.
+            let newer = event.generation > first.generation;
+            if newer {
+                first.generation = event.generation;
+            }
+            newer
         }
         Some(first)
             if first.image == event.image
@@ -830,44 +906,30 @@ impl Cluster {
     }
 
     /// The image trigger controller: writes each trigger's resolved pull spec (§6.3) into the
-    /// Deployment's container, for deployments that changed or follow a stream that changed.
+    /// Deployment's container, for deployments that changed or follow a stream that changed
+    /// (found through the [`FOLLOWED_STREAMS`] index, not by parsing every Deployment).
     fn run_triggers(
         &mut self,
         streams: &BTreeSet<(String, String)>,
         deployments: &BTreeSet<ObjectKey>,
     ) {
         let mut updates: Vec<(ObjectKey, Value)> = Vec::new();
-        for (key, object) in self.store.list("deployments", None) {
-            // Most deployments have no triggers: look at the annotation before parsing anything.
-            let Some(annotation) = object
-                .pointer("/metadata/annotations")
-                .and_then(|a| a.get(TRIGGERS_ANNOTATION))
-                .and_then(Value::as_str)
-            else {
+        // The deployments that changed and those following a stream that changed, in key order.
+        let mut candidates: BTreeSet<&ObjectKey> = deployments.iter().collect();
+        for (namespace, stream) in streams {
+            candidates.extend(
+                self.store
+                    .indexed(FOLLOWED_STREAMS, &format!("{namespace}/{stream}")),
+            );
+        }
+        for key in candidates {
+            let Some(object) = self.store.get(key) else {
                 continue;
             };
-            let Ok(triggers) = serde_json::from_str::<Vec<ImageTrigger>>(annotation) else {
+            // A changed Deployment without (well-formed) triggers is not the trigger controller's.
+            let Some(triggers) = deployment_triggers(object) else {
                 continue;
             };
-            let followed = |trigger: &ImageTrigger| {
-                let namespace = trigger
-                    .from
-                    .namespace
-                    .clone()
-                    .filter(|ns| !ns.is_empty())
-                    .unwrap_or_else(|| key.namespace.clone());
-                let stream = trigger
-                    .from
-                    .name
-                    .split(':')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                streams.contains(&(namespace, stream))
-            };
-            if !deployments.contains(key) && !triggers.iter().any(followed) {
-                continue;
-            }
             let mut updated = (**object).clone();
             let mut changed = false;
             for trigger in triggers
@@ -960,16 +1022,8 @@ impl Cluster {
             let current_name = format!("{}-{hash}", key.name);
             let owned: Vec<(ObjectKey, Value)> = self
                 .store
-                .list("replicasets", Some(&key.namespace))
-                .filter(|(_, rs)| {
-                    rs.pointer("/metadata/ownerReferences")
-                        .and_then(Value::as_array)
-                        .is_some_and(|o| {
-                            o.iter()
-                                .any(|r| r.get("uid").and_then(Value::as_str) == Some(uid.as_str()))
-                        })
-                })
-                .map(|(k, v)| (k.clone(), (**v).clone()))
+                .indexed(OWNERS, &format!("{}/{uid}", key.namespace))
+                .filter_map(|k| Some((k.clone(), (**self.store.get(k)?).clone())))
                 .collect();
             for (rs_key, mut rs) in owned.iter().cloned() {
                 if rs_key.name != current_name
@@ -1562,6 +1616,20 @@ mod tests {
             .map(|e| e.image.as_str())
             .collect();
         assert_eq!(images, ["sha256:b", "sha256:a"], "newest first");
+    }
+
+    #[test]
+    fn an_unchanged_reimport_records_its_generation() {
+        let mut stream = ImageStream::default();
+        let at = |generation| TagEvent {
+            generation: Some(generation),
+            ..event("sha256:a", "x@sha256:a")
+        };
+        add_tag_event(&mut stream, "latest", at(1));
+        assert!(add_tag_event(&mut stream, "latest", at(2)));
+        assert_eq!(stream.status_tags()[0].events().len(), 1);
+        assert_eq!(observed_generation(&stream, "latest"), 2);
+        assert!(!add_tag_event(&mut stream, "latest", at(2)));
     }
 
     #[test]

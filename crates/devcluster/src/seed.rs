@@ -436,16 +436,124 @@ pub fn add_generated_streams(
 ) -> Result<(), String> {
     let image_streams = resources::find("image.openshift.io", "v1", "imagestreams")
         .ok_or("imagestreams are not served")?;
+    add_generated(
+        cluster,
+        image_streams,
+        namespace,
+        count,
+        now_millis,
+        |index| generated_stream(namespace, index, now_millis),
+    )
+}
+
+/// Stores objects `0..count` of `resource` in `namespace` as `make` generates them.
+fn add_generated(
+    cluster: &mut Cluster,
+    resource: &'static resources::Resource,
+    namespace: &str,
+    count: usize,
+    now_millis: i64,
+    make: impl Fn(usize) -> serde_json::Value,
+) -> Result<(), String> {
     for index in 0..count {
-        let stream = generated_stream(namespace, index, now_millis);
         cluster
-            .restore_object(image_streams, Some(namespace), stream, now_millis)
+            .restore_object(resource, Some(namespace), make(index), now_millis)
             .map_err(|response| {
                 format!(
-                    "generating stream {index} in {namespace} failed: {}",
+                    "generating {} {index} in {namespace} failed: {}",
+                    resource.kind,
                     String::from_utf8_lossy(&response.body)
                 )
             })?;
+    }
+    Ok(())
+}
+
+/// How many of [`generated_deployment`]'s Deployments run an older image than their tag's
+/// current one: every `PINNED_EVERY`th, so USED BY shows stale markers.
+pub const PINNED_EVERY: usize = 4;
+
+/// Generated Deployment number `index` of a large project (`devcluster --seed-deployments N`,
+/// the console benchmark): `deploy-NNNNN`, one container following tag `TAG` of generated
+/// stream `app-MMMMM` (`M = index % streams`, the tag chosen by `index`) through an image
+/// trigger. Every [`PINNED_EVERY`]th one is pinned: its trigger is paused and it runs the tag's
+/// previous image (one or two versions behind), so the reference graph has stale edges; the
+/// others run the tag's current image, as the trigger controller would have written it.
+pub fn generated_deployment(
+    namespace: &str,
+    index: usize,
+    streams: usize,
+    now_millis: i64,
+) -> serde_json::Value {
+    use serde_json::json;
+    const TAGS: [&str; 5] = ["latest", "stable", "1.0", "1.1", "2.0"];
+    let name = format!("deploy-{index:05}");
+    let stream = format!("app-{:05}", index % streams.max(1));
+    let tag = TAGS[(index / streams.max(1) + index) % TAGS.len()];
+    let pinned = index % PINNED_EVERY == PINNED_EVERY - 1;
+    // Position 0 is the tag's current image; pinned ones run one or two versions behind.
+    let position = if pinned {
+        1 + (index / PINNED_EVERY) % 2
+    } else {
+        0
+    };
+    let digest = seed_digest(&stream, tag, position);
+    let image = format!("quay.io/bench-org/{stream}@{digest}");
+    let mut trigger = json!({
+        "from": {"kind": "ImageStreamTag", "name": format!("{stream}:{tag}")},
+        "fieldPath": "spec.template.spec.containers[?(@.name==\"app\")].image",
+    });
+    if pinned {
+        trigger["paused"] = json!(true);
+    }
+    let triggers = serde_json::to_string(&[trigger]).unwrap_or_default();
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "creationTimestamp": format_rfc3339(now_millis - 30 * DAY),
+            "labels": {"app": name},
+            "annotations": {imagestream_model::workload::TRIGGERS_ANNOTATION: triggers},
+        },
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "app", "image": image}]},
+            },
+        },
+        "status": {"observedGeneration": 1, "replicas": 1, "updatedReplicas": 1, "readyReplicas": 1, "availableReplicas": 1},
+    })
+}
+
+/// Adds `count` [`generated_deployment`]s to `namespace`, following its first `streams`
+/// generated streams (`devcluster --seed-deployments N`), then runs the cluster's controllers
+/// once so their ReplicaSets exist before the server starts rather than on the first write.
+pub fn add_generated_deployments(
+    cluster: &mut Cluster,
+    namespace: &str,
+    count: usize,
+    streams: usize,
+    now_millis: i64,
+) -> Result<(), String> {
+    if count > 0 && streams == 0 {
+        return Err("generated Deployments follow generated streams: --seed-deployments needs --seed-streams".into());
+    }
+    let deployments =
+        resources::find("apps", "v1", "deployments").ok_or("deployments are not served")?;
+    add_generated(
+        cluster,
+        deployments,
+        namespace,
+        count,
+        now_millis,
+        |index| generated_deployment(namespace, index, streams, now_millis),
+    )?;
+    if count > 0 {
+        cluster.reconcile(now_millis);
     }
     Ok(())
 }
@@ -457,10 +565,11 @@ mod tests {
     use imagestream_model::columns::tags_newest_first;
     use imagestream_model::ImageStream;
 
-    fn stream(cluster: &mut Cluster, name: &str) -> ImageStream {
+    /// GET `path` as the first demo user; the answer must be 200.
+    fn get(cluster: &mut Cluster, path: &str) -> serde_json::Value {
         let response = cluster.handle(&ApiRequest {
             method: "GET".into(),
-            path: format!("/apis/image.openshift.io/v1/namespaces/openshift/imagestreams/{name}"),
+            path: path.into(),
             authorization: Some(format!("Bearer {}", DEMO_USERS[0].token)),
             ..ApiRequest::default()
         });
@@ -471,6 +580,11 @@ mod tests {
             String::from_utf8_lossy(&response.body)
         );
         serde_json::from_slice(&response.body).unwrap()
+    }
+
+    fn stream(cluster: &mut Cluster, name: &str) -> ImageStream {
+        let path = format!("/apis/image.openshift.io/v1/namespaces/openshift/imagestreams/{name}");
+        serde_json::from_value(get(cluster, &path)).unwrap()
     }
 
     #[test]
@@ -509,5 +623,60 @@ mod tests {
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(created, sorted);
         assert_eq!(created.len(), 3);
+    }
+
+    #[test]
+    fn generated_deployments_follow_generated_streams_and_some_are_stale() {
+        use imagestream_model::graph::{ProjectObjects, ReferenceGraph};
+        use imagestream_model::Deployment;
+        let now = 1_700_000_000_000;
+        let mut cluster = demo_cluster(now);
+        add_generated_streams(&mut cluster, "demo", 10, now).unwrap();
+        add_generated_deployments(&mut cluster, "demo", 40, 10, now).unwrap();
+        let deployments: Vec<Deployment> = serde_json::from_value(
+            get(&mut cluster, "/apis/apps/v1/namespaces/demo/deployments")["items"].clone(),
+        )
+        .unwrap();
+        let streams: Vec<ImageStream> = serde_json::from_value(
+            get(
+                &mut cluster,
+                "/apis/image.openshift.io/v1/namespaces/demo/imagestreams",
+            )["items"]
+                .clone(),
+        )
+        .unwrap();
+        assert_eq!(deployments.len(), 40);
+        // The trigger controller left every image as seeded: current ones were current, pinned
+        // ones are paused.
+        for (index, deployment) in deployments.iter().enumerate() {
+            let expected = generated_deployment("demo", index, 10, now);
+            assert_eq!(
+                deployment.containers()[0].image.as_deref(),
+                expected
+                    .pointer("/spec/template/spec/containers/0/image")
+                    .and_then(|v| v.as_str()),
+                "{}",
+                deployment.metadata.name()
+            );
+        }
+        let graph = ReferenceGraph::build(&ProjectObjects {
+            namespace: "demo",
+            streams: &streams,
+            deployments: &deployments,
+            deployment_configs: &[],
+            pods: &[],
+        });
+        let (mut workloads, mut stale) = (0, 0);
+        for index in 0..10 {
+            let usage = graph.stream_usage("demo", &format!("app-{index:05}"));
+            workloads += usage.workloads;
+            stale += usage.stale;
+        }
+        assert_eq!(workloads, 40);
+        assert_eq!(stale, 40 / PINNED_EVERY);
+        // ReplicaSets were made at seeding time, one per Deployment.
+        let replica_sets = get(&mut cluster, "/apis/apps/v1/namespaces/demo/replicasets");
+        assert_eq!(replica_sets["items"].as_array().map(Vec::len), Some(40));
+        assert!(add_generated_deployments(&mut cluster, "demo", 1, 0, now).is_err());
     }
 }

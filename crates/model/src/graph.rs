@@ -368,6 +368,64 @@ impl ReferenceGraph {
     }
 }
 
+/// Strips a Deployment down to what [`ReferenceGraph::build`] reads: name, namespace,
+/// resourceVersion, the trigger and resolve-names annotations (also on the pod template) and
+/// each container's name and image. A page that keeps thousands of Deployments only to show
+/// USED BY holds a fraction of their memory, and their status updates (rollouts, replica
+/// counts) compare equal after compaction, so they need not rebuild the graph.
+pub fn compact_deployment(deployment: &mut Deployment) {
+    use crate::workload::{DeploymentSpec, PodTemplateSpec, TRIGGERS_ANNOTATION};
+    fn meta(meta: ObjectMeta, keep_identity: bool) -> ObjectMeta {
+        let annotations: std::collections::BTreeMap<String, String> = meta
+            .annotations
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(key, _)| key == TRIGGERS_ANNOTATION || key == RESOLVE_NAMES_ANNOTATION)
+            .collect();
+        let mut kept = ObjectMeta {
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            ..ObjectMeta::default()
+        };
+        if keep_identity {
+            kept.name = meta.name;
+            kept.namespace = meta.namespace;
+            kept.resource_version = meta.resource_version;
+        }
+        kept
+    }
+    fn containers(list: Vec<Container>) -> Vec<Container> {
+        list.into_iter()
+            .map(|container| Container {
+                name: container.name,
+                image: container.image,
+                ..Container::default()
+            })
+            .collect()
+    }
+    deployment.metadata = meta(std::mem::take(&mut deployment.metadata), true);
+    deployment.api_version = None;
+    deployment.kind = None;
+    deployment.status = None;
+    deployment.extra = Default::default();
+    let template = deployment
+        .spec
+        .take()
+        .and_then(|spec| spec.template)
+        .map(|template| PodTemplateSpec {
+            metadata: template.metadata.map(|m| meta(m, false)),
+            spec: template.spec.map(|spec| PodSpec {
+                containers: containers(spec.containers),
+                init_containers: spec.init_containers.map(containers),
+                ..PodSpec::default()
+            }),
+            ..PodTemplateSpec::default()
+        });
+    deployment.spec = Some(DeploymentSpec {
+        template,
+        ..DeploymentSpec::default()
+    });
+}
+
 fn stream_key(namespace: &str, name: &str) -> u64 {
     BuildHasherDefault::<FoldHasher>::default().hash_one((namespace, name))
 }
@@ -1578,6 +1636,64 @@ mod tests {
 
     fn trigger(from: &str, field_path: &str) -> Value {
         json!({"from": {"kind": "ImageStreamTag", "name": from}, "fieldPath": field_path})
+    }
+
+    #[test]
+    fn a_compacted_deployment_is_related_the_same() {
+        let full: Deployment = serde_json::from_value(json!({
+            "metadata": {"name": "web", "namespace": PROJECT, "labels": {"app": "web"},
+                "annotations": {
+                    TRIGGERS_ANNOTATION: json!([trigger("app:latest", &by_name("web"))]).to_string(),
+                    "deployment.kubernetes.io/revision": "3"
+                }},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}, "annotations": {RESOLVE_NAMES_ANNOTATION: "*"}},
+                    "spec": {
+                        "containers": [
+                            {"name": "web", "image": format!("quay.io/upstream/app@{}", digest(1)),
+                             "ports": [{"containerPort": 8080}], "env": [{"name": "A", "value": "b"}]},
+                            {"name": "side", "image": "other:stable"}
+                        ],
+                        "initContainers": [{"name": "init", "image": "app"}],
+                        "volumes": []
+                    }}},
+            "status": {"replicas": 2, "readyReplicas": 1}
+        }))
+        .unwrap();
+        let mut compact = full.clone();
+        compact_deployment(&mut compact);
+        let mut rolled = full.clone();
+        rolled.metadata.resource_version = Some("9".into());
+        rolled.status = None;
+        let mut rolled_compact = rolled.clone();
+        compact_deployment(&mut rolled_compact);
+        assert_eq!(compact.spec, rolled_compact.spec);
+        assert_eq!(
+            compact.metadata.annotations,
+            rolled_compact.metadata.annotations
+        );
+        let streams = [
+            stream(PROJECT, "app", &[("latest", &[2, 1])]),
+            with_spec(
+                stream(PROJECT, "other", &[("stable", &[3])]),
+                json!({"lookupPolicy": {"local": true}}),
+            ),
+        ];
+        let uses = |deployment: &Deployment| {
+            ReferenceGraph::build(&ProjectObjects {
+                namespace: PROJECT,
+                streams: &streams,
+                deployments: std::slice::from_ref(deployment),
+                deployment_configs: &[],
+                pods: &[],
+            })
+            .uses()
+            .to_vec()
+        };
+        let full_uses = uses(&full);
+        assert_eq!(full_uses.len(), 3);
+        assert_eq!(uses(&compact), full_uses);
     }
 
     fn by_name(container: &str) -> String {

@@ -18,6 +18,7 @@ pub mod time;
 pub mod url;
 pub mod validation;
 pub mod workload;
+pub mod yaml;
 
 pub use image::{Image, ImageStreamImage, ImageStreamImport, ImageStreamTag};
 pub use imagestream::{

@@ -1,9 +1,12 @@
 //! The client side of the cluster API: where the server is, typed calls, and errors that keep
 //! the server's `Status` reason and message so pages can show them where the user acted.
 
+pub mod access;
+mod in_browser;
 pub mod session;
 mod transport;
 
+use in_browser::InBrowser;
 use transport::Fetch;
 pub use transport::{ApiCall, WatchHandle, WatchMessage};
 
@@ -43,6 +46,8 @@ pub struct Client {
 enum Transport {
     /// HTTP with `fetch`.
     Fetch(Fetch),
+    /// The demo cluster in a Web Worker of this page (no server).
+    InBrowser(InBrowser),
 }
 
 impl Client {
@@ -58,10 +63,25 @@ impl Client {
         }
     }
 
+    /// The demo cluster inside this page (crates/demo in a Web Worker, started on first use),
+    /// as its user `developer`. `config`'s server is where [`Self::without_token`] returns.
+    pub fn in_browser(config: &Config) -> Self {
+        Self {
+            api_server: config.api_server.trim_end_matches('/').to_owned(),
+            transport: Transport::InBrowser(InBrowser::demo_user()),
+        }
+    }
+
+    /// Whether this client talks to the in-browser demo cluster.
+    pub fn is_in_browser(&self) -> bool {
+        matches!(self.transport, Transport::InBrowser(_))
+    }
+
     /// Whether requests carry a token.
     pub fn has_token(&self) -> bool {
         match &self.transport {
             Transport::Fetch(fetch) => fetch.token.is_some(),
+            Transport::InBrowser(demo) => demo.token.is_some(),
         }
     }
 
@@ -75,6 +95,14 @@ impl Client {
                     token: None,
                 }),
             },
+            // Leaving the demo: back to the configured server.
+            Transport::InBrowser(_) => Self {
+                api_server: self.api_server.clone(),
+                transport: Transport::Fetch(Fetch {
+                    api_server: self.api_server.clone(),
+                    token: None,
+                }),
+            },
         }
     }
 
@@ -82,6 +110,7 @@ impl Client {
     pub async fn call(&self, call: ApiCall) -> Result<String, ApiError> {
         let (status, body) = match &self.transport {
             Transport::Fetch(fetch) => fetch.send(&call).await?,
+            Transport::InBrowser(demo) => demo.send(&call).await?,
         };
         if !(200..300).contains(&status) {
             return Err(ApiError::Status(Box::new(status_from_body(status, &body))));
@@ -105,6 +134,7 @@ impl Client {
     pub fn watch(&self, path: &str, listener: impl FnMut(WatchMessage) + 'static) -> WatchHandle {
         match &self.transport {
             Transport::Fetch(fetch) => fetch.watch(path, listener),
+            Transport::InBrowser(demo) => demo.watch(path, listener),
         }
     }
 

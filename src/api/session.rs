@@ -35,11 +35,12 @@ pub fn store_token(token: &str, remember: bool) {
     }
 }
 
-/// Drops the token everywhere (log out, or the server said 401).
+/// Drops the token everywhere (log out, or the server said 401), and leaves the demo cluster.
 pub fn forget_token() {
     for storage in [session_storage(), local_storage()].into_iter().flatten() {
         let _ = storage.remove_item(TOKEN_KEY);
     }
+    forget_demo();
 }
 
 /// Remembers the page to come back to after logging in.
@@ -88,4 +89,28 @@ pub fn take_oauth_state() -> Option<String> {
     let state = storage.get_item(OAUTH_STATE_KEY).ok().flatten()?;
     let _ = storage.remove_item(OAUTH_STATE_KEY);
     Some(state)
+}
+
+const DEMO_KEY: &str = "imagestream-console.demo";
+
+/// Remembers for this tab that the person is exploring the in-browser demo cluster, so a
+/// reload stays in it (with a fresh cluster: its state lives only in the page).
+pub fn remember_demo() {
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(DEMO_KEY, "1");
+    }
+}
+
+/// Whether this tab is exploring the in-browser demo cluster.
+pub fn in_demo() -> bool {
+    session_storage()
+        .and_then(|storage| storage.get_item(DEMO_KEY).ok().flatten())
+        .is_some()
+}
+
+/// Leaves the demo cluster (log-out does, through [`forget_token`]).
+pub fn forget_demo() {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(DEMO_KEY);
+    }
 }

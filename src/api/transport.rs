@@ -47,6 +47,7 @@ pub enum WatchMessage {
 pub struct WatchHandle {
     stopped: Rc<Cell<bool>>,
     abort: Option<web_sys::AbortController>,
+    cancel: Option<Box<dyn FnOnce()>>,
 }
 
 impl WatchHandle {
@@ -54,6 +55,17 @@ impl WatchHandle {
         Self {
             stopped: Rc::new(Cell::new(false)),
             abort,
+            cancel: None,
+        }
+    }
+
+    /// A handle for a transport that stops its own stream: `stopped` is set (the transport
+    /// delivers nothing once it is) and `cancel` runs once.
+    pub(crate) fn with_cancel(stopped: Rc<Cell<bool>>, cancel: Box<dyn FnOnce()>) -> Self {
+        Self {
+            stopped,
+            abort: None,
+            cancel: Some(cancel),
         }
     }
 
@@ -62,6 +74,9 @@ impl WatchHandle {
         self.stopped.set(true);
         if let Some(controller) = self.abort.take() {
             controller.abort();
+        }
+        if let Some(cancel) = self.cancel.take() {
+            cancel();
         }
     }
 }

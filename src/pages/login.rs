@@ -2,6 +2,10 @@
 //! OpenShift", implicit flow: the token comes back in the URL fragment, which is cleared at
 //! once). Either way the token is checked against `users/~` before it is kept, and a failure
 //! says why without losing what was typed.
+//!
+//! Or explore a demo cluster: devcluster's demo running inside the page (a Web Worker, loaded
+//! only then), logged in as its user `developer`. The choice is kept for the tab, so a reload
+//! stays in the demo (with a fresh cluster); logging out leaves it.
 
 use crate::api::{session, ApiError, Client, Config};
 use crate::auth::Auth;
@@ -86,6 +90,29 @@ pub fn LoginPage() -> impl IntoView {
             busy.set(false);
         });
     }
+    let demo_error = RwSignal::new(None::<String>);
+    let demo_config = config.clone();
+    let demo_navigate = navigate.clone();
+    let explore_demo = move |_| {
+        busy.set(true);
+        demo_error.set(None);
+        let client = Client::in_browser(&demo_config);
+        let navigate = demo_navigate.clone();
+        leptos::task::spawn_local(async move {
+            match client.who_am_i().await {
+                Ok(user) => {
+                    session::remember_demo();
+                    auth.client.set(client);
+                    auth.user.set(Some(user));
+                    auth.checked.set(true);
+                    let next = session::take_return_path().unwrap_or_else(|| DEMO_START.into());
+                    navigate(&next, Default::default());
+                }
+                Err(err) => demo_error.set(Some(err.to_string())),
+            }
+            busy.set(false);
+        });
+    };
     let oauth_config = config.clone();
     let log_in_with_openshift = move |_| {
         busy.set(true);
@@ -156,8 +183,17 @@ pub fn LoginPage() -> impl IntoView {
         <button type="button" class="secondary" disabled=busy on:click=log_in_with_openshift>
             "Log in with OpenShift"
         </button>
+        <p class="or">"or"</p>
+        <button type="button" class="secondary" disabled=busy on:click=explore_demo>
+            "Explore a demo cluster"
+        </button>
+        <p class="hint">"Runs a small cluster inside this page: nothing leaves your browser, and reloading starts it afresh."</p>
+        {move || demo_error.get().map(|message| view! { <div role="alert" class="error">{message}</div> })}
     }
 }
+
+/// Where the demo opens: the image streams of its project `demo`.
+const DEMO_START: &str = "/k8s/ns/demo/imagestreams";
 
 /// The token and state the OAuth server put in the address fragment.
 struct OAuthAnswer {

@@ -30,6 +30,8 @@ cat <<MSG
   (the other users and their tokens are printed below; they work with kubectl and curl too).
   An integrated registry runs beside it (its address is printed below): an image pushed to
   <registry>/<project>/<name>:<tag> appears as an image stream.
+  Or choose "Explore a demo cluster" on the log-in page: a cluster runs inside the page
+  (a Web Worker), nothing goes to the server, and a reload starts it afresh.
   devcluster serves 127.0.0.1 only. Stop with Ctrl-C.
 
 MSG

@@ -42,6 +42,8 @@ cargo clippy --target wasm32-unknown-unknown -p imagestream-console --all-target
 cargo clippy --target wasm32-unknown-unknown -p imagestream-model --lib --locked -- -D warnings
 # devcluster's library (API semantics) must build for the browser, without the server feature.
 cargo clippy --target wasm32-unknown-unknown -p imagestream-devcluster --lib --no-default-features --locked -- -D warnings
+# The in-page demo cluster: a Web Worker around that library.
+cargo clippy --target wasm32-unknown-unknown -p imagestream-demo --all-targets --locked -- -D warnings
 
 step "release build (trunk)"
 rm -rf dist
@@ -58,6 +60,12 @@ run_tests cargo test --workspace --locked
 
 step "component tests (wasm32, headless Chromium)"
 run_tests cargo test --target wasm32-unknown-unknown -p imagestream-console --locked
+
+# The console benchmark with small numbers, so it cannot rot; its figures are not judged here,
+# but a failed run or a lost watch event fails the suite.
+step "console benchmark, smoke run"
+quietly bench-console-smoke bash scripts/bench-console.sh --smoke --dist dist
+tail -n 25 target/bench-console-smoke.md
 
 passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
 failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')

@@ -3,15 +3,19 @@
 use crate::api::{self, session, Client, Config};
 use crate::auth::{Auth, RequireLogin};
 use crate::components::masthead::Masthead;
+use crate::pages::deployment::DeploymentPage;
+use crate::pages::deployments::DeploymentsPage;
 use crate::pages::imagestream::ImageStreamPage;
 use crate::pages::imagestreams::ImageStreamsPage;
+use crate::pages::imagestreamtag::ImageStreamTagPage;
 use crate::pages::login::LoginPage;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-/// The whole console. Routes mirror the OpenShift console's (`/k8s/ns/:ns/imagestreams`) so a
-/// link copied from one reads naturally in the other.
+/// The whole console. Routes mirror the OpenShift console's (`/k8s/ns/:ns/imagestreams`,
+/// `/k8s/ns/:ns/imagestreamtags/STREAM:TAG`, `/k8s/ns/:ns/deployments/NAME`) so a link copied
+/// from one reads naturally in the other.
 #[component]
 pub fn App() -> impl IntoView {
     let config = LocalResource::new(api::load_config);
@@ -35,7 +39,11 @@ pub fn App() -> impl IntoView {
 /// Masthead and routed content, once the configuration is known.
 #[component]
 fn Shell(config: Config) -> impl IntoView {
-    let auth = Auth::start(Client::new(&config, session::stored_token()));
+    let auth = Auth::start(if session::in_demo() {
+        Client::in_browser(&config)
+    } else {
+        Client::new(&config, session::stored_token())
+    });
     let start_project = session::remembered_project(&config.api_server)
         .unwrap_or_else(|| config.default_namespace.clone());
     let start = format!("/k8s/ns/{start_project}/imagestreams");
@@ -55,6 +63,18 @@ fn Shell(config: Config) -> impl IntoView {
                     <Route
                         path=path!("/k8s/ns/:ns/imagestreams/:name")
                         view=|| view! { <RequireLogin><ImageStreamPage /></RequireLogin> }
+                    />
+                    <Route
+                        path=path!("/k8s/ns/:ns/imagestreamtags/:name")
+                        view=|| view! { <RequireLogin><ImageStreamTagPage /></RequireLogin> }
+                    />
+                    <Route
+                        path=path!("/k8s/ns/:ns/deployments")
+                        view=|| view! { <RequireLogin><DeploymentsPage /></RequireLogin> }
+                    />
+                    <Route
+                        path=path!("/k8s/ns/:ns/deployments/:name")
+                        view=|| view! { <RequireLogin><DeploymentPage /></RequireLogin> }
                     />
                 </Routes>
             </main>

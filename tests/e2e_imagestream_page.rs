@@ -14,7 +14,8 @@ fn digest_of<'a>(rows: &'a [Vec<String>], tag: &str) -> &'a str {
         .iter()
         .find(|row| row[0] == tag)
         .unwrap_or_else(|| panic!("no row for tag {tag:?} in {rows:?}"));
-    row[2].as_str()
+    // The cell holds the short digest, then its copy button.
+    row[2].split_whitespace().next().unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -39,7 +40,8 @@ async fn a_stream_link_opens_its_page_with_tags_history_and_import_status() {
             "DIGEST",
             "PULL SPEC",
             "UPDATED",
-            "IMPORT STATUS"
+            "IMPORT STATUS",
+            "USED BY"
         ]
     );
 
@@ -58,7 +60,8 @@ async fn a_stream_link_opens_its_page_with_tags_history_and_import_status() {
     assert_ne!(digest_of(&rows, "2.4-el8"), el9);
 
     for row in &rows {
-        assert_eq!(row[5], "Imported", "import status of {row:?}");
+        assert!(row[5].starts_with("Imported"), "import status of {row:?}");
+        assert_eq!(row[6], "none", "nothing in openshift runs httpd: {row:?}");
         assert!(
             row[3].starts_with(
                 "image-registry.openshift-image-registry.svc:5000/openshift/httpd@sha256:"
@@ -91,25 +94,35 @@ async fn a_stream_link_opens_its_page_with_tags_history_and_import_status() {
     // The live region tells screen-reader users it worked.
     let announced = session.wait_for_role("status", "Cop").await;
     assert_eq!(announced, "Copied");
-    session.click_button("YAML/JSON").await;
+    session.click_button("YAML").await;
     let raw = session.text_of("pre:not(.examples)").await;
-    assert!(raw.contains("\"name\": \"httpd\""), "raw object: {raw:?}");
-    session.click_button("YAML/JSON").await;
+    assert!(
+        raw.contains("kind: ImageStream") && raw.contains("  name: httpd\n"),
+        "YAML of the object: {raw:?}"
+    );
+    session.click_button("JSON").await;
+    let raw = session.text_of("pre:not(.examples)").await;
+    assert!(
+        raw.contains("\"name\": \"httpd\""),
+        "JSON of the object: {raw:?}"
+    );
+    session.click_button("JSON").await;
 
     // The whole page, history included, in one picture.
-    let height = session
-        .browser
-        .execute("return document.documentElement.scrollHeight;", vec![])
-        .await
-        .ok()
-        .and_then(|value| value.as_u64())
-        .unwrap_or(900) as u32;
     session
+        .screenshot_whole_page("imagestream-page", 2400)
+        .await;
+
+    // A tag links to its own page (the OpenShift console's imagestreamtags/STREAM:TAG).
+    let href = session
         .browser
-        .set_window_size(1280, height.clamp(900, 2400) + 140)
+        .execute(
+            "return [...document.querySelectorAll('td a')].find(a => a.innerText === '2.4-el8').getAttribute('href');",
+            vec![],
+        )
         .await
-        .expect("resize the window");
-    session.screenshot("imagestream-page").await;
+        .expect("tag link");
+    assert_eq!(href, "/k8s/ns/openshift/imagestreamtags/httpd:2.4-el8");
 
     // Back to the list.
     session.click_link("← Image streams").await;
@@ -144,5 +157,102 @@ async fn the_page_address_is_a_deep_link_that_survives_a_reload() {
     session.wait_for_role("heading", "nginx").await;
     session.wait_for_role("columnheader", "IMPORT STATUS").await;
     assert!(!session.table_rows().await.is_empty());
+    session.finish().await;
+}
+
+/// Text from the cluster is shown as text: markup and `javascript:` URLs in annotations neither
+/// run nor turn into elements.
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_in_annotations_renders_as_inert_text() {
+    let session = Session::start().await;
+    session.open("/k8s/ns/demo/imagestreams").await;
+    session.wait_for_role("heading", "Image streams").await;
+    let hostile = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
+    let mut stream = support::image_stream("hostile");
+    stream["metadata"]["annotations"] = serde_json::json!({
+        "description": hostile,
+        "openshift.io/website": "javascript:window.__pwned=3",
+    });
+    session
+        .create(
+            "/apis/image.openshift.io/v1/namespaces/demo/imagestreams",
+            stream,
+        )
+        .await;
+    session.open("/k8s/ns/demo/imagestreams/hostile").await;
+    session.wait_for_role("heading", "hostile").await;
+    let details = session.text_of("section").await;
+    assert!(
+        details.contains(&format!("description={hostile}")),
+        "the annotation is shown verbatim: {details:?}"
+    );
+    assert!(details.contains("openshift.io/website=javascript:window.__pwned=3"));
+    let executed = session
+        .browser
+        .execute(
+            "return [window.__pwned ?? null, document.querySelectorAll('main img, main script, a[href^=\"javascript\"]').length];",
+            vec![],
+        )
+        .await
+        .expect("page query");
+    assert_eq!(executed, serde_json::json!([null, 0]));
+    session.finish().await;
+}
+
+/// Re-import is offered to people who may import (a SelfSubjectAccessReview says so): disabled
+/// with the reason in `openshift`, where developer only views; in `demo` it runs and shows the
+/// registry's failure where the person clicked.
+#[tokio::test(flavor = "multi_thread")]
+async fn re_import_follows_the_permission_and_reports_the_failure() {
+    let session = Session::start().await;
+    session.open("/k8s/ns/openshift/imagestreams/httpd").await;
+    session.wait_for_role("columnheader", "IMPORT STATUS").await;
+    let button = |tag: &str| {
+        format!(
+            "const b = document.querySelector('button[aria-label=\"Re-import {tag}\"]'); return b && [b.disabled, b.title];"
+        )
+    };
+    let deadline = std::time::Instant::now() + support::PATIENCE;
+    let state = loop {
+        let state = session
+            .browser
+            .execute(&button("2.4-el9"), vec![])
+            .await
+            .expect("button query");
+        // The button waits for the cluster's answer before it says why it is disabled.
+        if state[1].as_str().is_some_and(|title| !title.is_empty())
+            || std::time::Instant::now() > deadline
+        {
+            break state;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        state,
+        serde_json::json!([
+            true,
+            "You may not import images in project openshift (create imagestreamimports)"
+        ])
+    );
+
+    let mut stream = support::image_stream("unreachable");
+    stream["spec"]["tags"] = serde_json::json!([{
+        "name": "1.0",
+        "from": {"kind": "DockerImage", "name": "127.0.0.1:9/nothing/here:1.0"}
+    }]);
+    session
+        .create(
+            "/apis/image.openshift.io/v1/namespaces/demo/imagestreams",
+            stream,
+        )
+        .await;
+    session.open("/k8s/ns/demo/imagestreams/unreachable").await;
+    session.wait_for_role("cell", "Import failed").await;
+    session.click_button("Re-import").await;
+    let outcome = session.wait_for_role("status", "Import failed:").await;
+    assert!(
+        outcome.contains("127.0.0.1:9"),
+        "the server's message names the registry: {outcome:?}"
+    );
     session.finish().await;
 }

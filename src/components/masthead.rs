@@ -1,4 +1,5 @@
-//! The masthead: the product name, the project switcher, and who is logged in.
+//! The masthead: the product name, the project switcher, the project's views, the theme, and
+//! who is logged in.
 
 use crate::api::{session, Config};
 use crate::auth::Auth;
@@ -34,6 +35,25 @@ pub fn Masthead() -> impl IntoView {
             font: inherit;
             padding: 0.2rem 0.4rem;
         }
+        .demo {
+            border: 1px solid currentColor;
+            border-radius: 1rem;
+            padding: 0 0.6rem;
+            font-size: 0.85rem;
+        }
+        nav {
+            display: flex;
+            gap: 1rem;
+        }
+        nav a {
+            color: inherit;
+            text-decoration: none;
+            padding: 0.2rem 0;
+            border-bottom: 2px solid transparent;
+        }
+        nav a[aria-current="page"] {
+            border-bottom-color: currentColor;
+        }
         button {
             font: inherit;
             background: transparent;
@@ -46,6 +66,7 @@ pub fn Masthead() -> impl IntoView {
     };
     let auth = expect_context::<Auth>();
     let navigate = use_navigate();
+    let location = use_location();
     let log_out = move |_| {
         session::forget_token();
         auth.client
@@ -56,13 +77,42 @@ pub fn Masthead() -> impl IntoView {
     view! { class=class,
         <header>
             <span class="brand">"imagestream-console"</span>
+            {move || {
+                auth.client
+                    .read()
+                    .is_in_browser()
+                    .then(|| {
+                        view! { class=class,
+                            <span class="demo" title="A cluster running inside this page: nothing leaves the browser, and a reload starts it afresh">
+                                "Demo cluster"
+                            </span>
+                        }
+                    })
+            }}
             {move || auth.user.get().map(|_| view! { <ProjectSwitcher /> })}
+            {move || {
+                auth.user.get()?;
+                let path = location.pathname.get();
+                let project = project_in_path(&path)?;
+                let link = |view: &'static str, label: &'static str| {
+                    let href = format!("/k8s/ns/{project}/{view}");
+                    let current = path.starts_with(&href).then_some("page");
+                    view! { class=class, <a href=href aria-current=current>{label}</a> }
+                };
+                Some(view! { class=class,
+                    <nav aria-label="Project views">
+                        {link("imagestreams", "Image streams")}
+                        {link("deployments", "Deployments")}
+                    </nav>
+                })
+            }}
+            <ThemeChooser />
             {move || {
                 auth.user
                     .get()
                     .map(|user| {
                         let name = user.metadata.name().to_owned();
-                        view! {
+                        view! { class=class,
                             <span>"Logged in as " <strong>{name}</strong></span>
                             <button type="button" on:click=log_out.clone()>"Log out"</button>
                         }
@@ -123,6 +173,60 @@ fn ProjectSwitcher() -> impl IntoView {
                         None => view! { <option value="">"Loading projects…"</option> }.into_any(),
                     }
                 }}
+            </select>
+        </label>
+    }
+}
+
+/// The themes a person can choose; `System` follows `prefers-color-scheme`.
+const THEMES: [(&str, &str); 3] = [("system", "System"), ("light", "Light"), ("dark", "Dark")];
+const THEME_KEY: &str = "imagestream-console.theme";
+
+/// Puts the theme on `<html data-theme>`, where style/main.css picks the colours.
+fn apply_theme(theme: &str) {
+    let Some(root) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        "light" | "dark" => root.set_attribute("data-theme", theme),
+        _ => root.remove_attribute("data-theme"),
+    };
+}
+
+fn stored_theme() -> String {
+    web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(THEME_KEY).ok().flatten())
+        .filter(|theme| THEMES.iter().any(|(value, _)| value == theme))
+        .unwrap_or_else(|| "system".into())
+}
+
+/// Light, dark, or the system's choice; kept across visits in `localStorage`.
+#[component]
+fn ThemeChooser() -> impl IntoView {
+    let theme = RwSignal::new(stored_theme());
+    Effect::new(move || apply_theme(&theme.read()));
+    let choose = move |event: leptos::ev::Event| {
+        let chosen = event_target_value(&event);
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = storage.set_item(THEME_KEY, &chosen);
+        }
+        theme.set(chosen);
+    };
+    view! {
+        <label>
+            "Theme "
+            <select on:change=choose prop:value=move || theme.get()>
+                {THEMES
+                    .iter()
+                    .map(|(value, label)| {
+                        let selected = theme.get_untracked() == *value;
+                        view! { <option value=*value selected=selected>{*label}</option> }
+                    })
+                    .collect_view()}
             </select>
         </label>
     }

@@ -1,14 +1,18 @@
 //! One image stream (`oc describe is NAME`): its metadata, how to pull it, its tags with the
 //! image each holds and how the import went, each tag's history, and the raw object.
 
-use crate::api::ApiError;
+use crate::api::{resource_path, ApiError, APPS_V1};
 use crate::auth::Auth;
 use crate::components::copy_button::CopyButton;
+use crate::components::error_panel::ErrorPanel;
 use crate::components::history_timeline::HistoryTimeline;
+use crate::components::reimport::ReimportButton;
+use imagestream_model::graph::{ProjectObjects, ReferenceGraph, UseState};
 use imagestream_model::reference::short_digest;
 use imagestream_model::tags::{tag_views, unique_images, ImportStatus, TagSource, TagView};
 use imagestream_model::time::ago;
-use imagestream_model::ImageStream;
+use imagestream_model::yaml::to_yaml;
+use imagestream_model::{Deployment, ImageStream, List};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
@@ -28,6 +32,32 @@ pub fn ImageStreamPage() -> impl IntoView {
         let client = auth.client.get();
         let (namespace, name) = (namespace(), name());
         async move { client.image_stream(&namespace, &name).await }
+    });
+    let resource = stream;
+    // Who runs the stream's images: the project's Deployments (a failure only hides USED BY).
+    // A plain signal rather than a resource: the `Suspense` below must not wait for thousands of
+    // Deployments before showing the tags; USED BY fills in when they arrive.
+    let deployments = RwSignal::new(None::<Result<Vec<Deployment>, ApiError>>);
+    let request = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let client = auth.client.get();
+        let path = resource_path(APPS_V1, Some(&namespace()), "deployments", None);
+        let Some(number) = request.try_update_value(|number| {
+            *number += 1;
+            *number
+        }) else {
+            return;
+        };
+        deployments.set(None);
+        leptos::task::spawn_local(async move {
+            let loaded = client
+                .get::<List<Deployment>>(&path)
+                .await
+                .map(|list| list.items);
+            if request.try_get_value() == Some(number) {
+                deployments.try_set(Some(loaded));
+            }
+        });
     });
     let (now, set_now) = signal(js_sys::Date::now() as i64);
     let interval =
@@ -59,6 +89,7 @@ pub fn ImageStreamPage() -> impl IntoView {
             padding: 0 0.45rem;
             margin-right: 0.5rem;
             vertical-align: middle;
+            user-select: none;
         }
     };
     let list_href = move || format!("/k8s/ns/{}/imagestreams", namespace());
@@ -77,12 +108,27 @@ pub fn ImageStreamPage() -> impl IntoView {
                 stream
                     .get()
                     .map(|result| match result {
-                        Ok(stream) => view! { <StreamDetails stream now /> }.into_any(),
+                        Ok(stream) => {
+                            let of = stream.clone();
+                            // Once per arrival of the Deployments, not once per tag row.
+                            let uses = Memo::new(move |_| {
+                                deployments.with(|loaded| {
+                                    loaded.as_ref().map(|loaded| match loaded {
+                                        Ok(list) => Ok(uses_by_tag(&of, list)),
+                                        Err(err) => Err(err.clone()),
+                                    })
+                                })
+                            });
+                            let reload = Callback::new(move |()| resource.refetch());
+                            view! { <StreamDetails stream uses=uses.into() reload now /> }
+                                .into_any()
+                        }
                         Err(err) => {
                             if err.is_unauthorized() {
                                 auth.expired();
                             }
-                            view! { <LoadError err name=name() namespace=namespace() /> }
+                            let retry = move || stream.refetch();
+                            view! { <LoadError err name=name() namespace=namespace() retry /> }
                                 .into_any()
                         }
                     })
@@ -91,9 +137,88 @@ pub fn ImageStreamPage() -> impl IntoView {
     }
 }
 
-/// Why the stream could not be shown: "not found" names the stream and project.
+/// One workload running one of a tag's images, for the USED BY column.
+#[derive(Debug, Clone, PartialEq)]
+struct TagUse {
+    deployment: String,
+    state: UseState,
+}
+
+/// USED BY per tag: `None` while Deployments load, an error when they cannot be read.
+type UsesSignal = Signal<Option<Result<BTreeMap<String, Vec<TagUse>>, ApiError>>>;
+
+/// The Deployments using each tag of `stream` (tag "" for uses by digest alone), from the
+/// model's reference graph.
+fn uses_by_tag(stream: &ImageStream, deployments: &[Deployment]) -> BTreeMap<String, Vec<TagUse>> {
+    let namespace = stream.metadata.namespace();
+    let graph = ReferenceGraph::build(&ProjectObjects {
+        namespace,
+        streams: std::slice::from_ref(stream),
+        deployments,
+        deployment_configs: &[],
+        pods: &[],
+    });
+    let mut by_tag: BTreeMap<String, Vec<TagUse>> = BTreeMap::new();
+    for image_use in graph.uses_of_stream(namespace, stream.metadata.name()) {
+        let uses = by_tag
+            .entry(image_use.tag.clone().unwrap_or_default())
+            .or_default();
+        if !uses
+            .iter()
+            .any(|known| known.deployment == image_use.workload.name)
+        {
+            uses.push(TagUse {
+                deployment: image_use.workload.name.clone(),
+                state: image_use.state,
+            });
+        }
+    }
+    by_tag
+}
+
+/// How a use reads in the USED BY column.
+fn use_state_text(state: UseState) -> String {
+    match state {
+        UseState::Current => "current".into(),
+        UseState::Stale { behind: 1 } => "1 version behind".into(),
+        UseState::Stale { behind } => format!("{behind} versions behind"),
+        UseState::Pending => "trigger pending".into(),
+        UseState::NotInHistory => "image not in history".into(),
+        UseState::Unresolved => "tag has no image".into(),
+    }
+}
+
+/// The USED BY cell of one tag: each Deployment, linked, with whether it runs the current image.
+fn used_by_cell(namespace: &str, uses: Option<&Vec<TagUse>>, class: &'static str) -> AnyView {
+    let Some(uses) = uses.filter(|uses| !uses.is_empty()) else {
+        return view! { class=class, <span class="none">"none"</span> }.into_any();
+    };
+    uses.iter()
+        .map(|tag_use| {
+            let href = format!("/k8s/ns/{namespace}/deployments/{}", tag_use.deployment);
+            let state = use_state_text(tag_use.state);
+            let stale = tag_use.state.is_stale().then_some("stale");
+            view! { class=class,
+                <span class="use">
+                    <a href=href>{tag_use.deployment.clone()}</a>
+                    " "
+                    <span class=stale>{format!("({state})")}</span>
+                </span>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// Why the stream could not be shown: "not found" names the stream and project; a network
+/// failure offers to try again.
 #[component]
-fn LoadError(err: ApiError, name: String, namespace: String) -> impl IntoView {
+fn LoadError(
+    err: ApiError,
+    name: String,
+    namespace: String,
+    #[prop(into)] retry: Callback<()>,
+) -> impl IntoView {
     if err.is_not_found() {
         let message = err.server_message().unwrap_or_default().to_owned();
         view! {
@@ -104,13 +229,8 @@ fn LoadError(err: ApiError, name: String, namespace: String) -> impl IntoView {
         }
         .into_any()
     } else {
-        view! {
-            <div role="alert" class="error">
-                <strong>"Could not load the image stream. "</strong>
-                {err.to_string()}
-            </div>
-        }
-        .into_any()
+        view! { <ErrorPanel action="Could not load the image stream.".to_owned() error=err retry /> }
+            .into_any()
     }
 }
 
@@ -168,7 +288,12 @@ fn import_text(status: &ImportStatus) -> String {
 
 /// Everything below the heading, once the stream is loaded.
 #[component]
-fn StreamDetails(stream: ImageStream, now: ReadSignal<i64>) -> impl IntoView {
+fn StreamDetails(
+    stream: ImageStream,
+    uses: UsesSignal,
+    reload: Callback<()>,
+    now: ReadSignal<i64>,
+) -> impl IntoView {
     let class = style! {
         section {
             margin: 1.25rem 0 0;
@@ -309,8 +434,24 @@ fn StreamDetails(stream: ImageStream, now: ReadSignal<i64>) -> impl IntoView {
     let annotations = pairs(stream.metadata.annotations.as_ref(), class);
     let unique = unique_images(&stream);
     let tag_count = views.len();
-    let raw = serde_json::to_string_pretty(&stream).unwrap_or_default();
-    let (show_raw, set_show_raw) = signal(false);
+    // Which text of the raw object is shown: none, "YAML" or "JSON".
+    let raw_format = RwSignal::new(None::<&'static str>);
+    let raw_button = move |format: &'static str| {
+        view! { class=class,
+            <button
+                type="button"
+                class="raw-toggle"
+                aria-pressed=move || (raw_format.get() == Some(format)).to_string()
+                on:click=move |_| {
+                    raw_format.update(|shown| {
+                        *shown = if *shown == Some(format) { None } else { Some(format) }
+                    })
+                }
+            >
+                {format}
+            </button>
+        }
+    };
 
     let example_tag = views
         .first()
@@ -380,6 +521,9 @@ fn StreamDetails(stream: ImageStream, now: ReadSignal<i64>) -> impl IntoView {
         })
         .collect_view();
 
+    // The raw object is only turned into text when asked for.
+    let object = stream.clone();
+    let raw = StoredValue::new(stream);
     view! { class=class,
         <div class="overview">
         <section aria-labelledby="details-heading">
@@ -411,7 +555,7 @@ fn StreamDetails(stream: ImageStream, now: ReadSignal<i64>) -> impl IntoView {
         </div>
         <section aria-labelledby="tags-heading">
             <h2 id="tags-heading">"Tags"</h2>
-            <TagsTable views=views.clone() by_name namespace=namespace.clone() now />
+            <TagsTable views=views.clone() by_name object namespace=namespace.clone() uses reload now />
         </section>
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
@@ -419,15 +563,23 @@ fn StreamDetails(stream: ImageStream, now: ReadSignal<i64>) -> impl IntoView {
         </section>
         <section aria-labelledby="raw-heading">
             <h2 id="raw-heading">"Object"</h2>
-            <button
-                type="button"
-                class="raw-toggle"
-                aria-pressed=move || show_raw.get().to_string()
-                on:click=move |_| set_show_raw.update(|shown| *shown = !*shown)
-            >
-                "YAML/JSON"
-            </button>
-            {move || show_raw.get().then(|| view! { class=class, <pre>{raw.clone()}</pre> })}
+            {raw_button("YAML")}
+            " "
+            {raw_button("JSON")}
+            {move || {
+                raw_format
+                    .get()
+                    .map(|format| {
+                        let object = raw
+                            .with_value(|stream| serde_json::to_value(stream).unwrap_or_default());
+                        let text = if format == "YAML" {
+                            to_yaml(&object)
+                        } else {
+                            serde_json::to_string_pretty(&object).unwrap_or_default()
+                        };
+                        view! { class=class, <pre aria-label=format!("{format} of the image stream")>{text}</pre> }
+                    })
+            }}
         </section>
     }
 }
@@ -437,30 +589,14 @@ fn StreamDetails(stream: ImageStream, now: ReadSignal<i64>) -> impl IntoView {
 fn TagsTable(
     views: Vec<TagView>,
     by_name: BTreeMap<String, TagView>,
+    object: ImageStream,
     namespace: String,
+    uses: UsesSignal,
+    reload: Callback<()>,
     now: ReadSignal<i64>,
 ) -> impl IntoView {
+    let stream = object.metadata.name().to_owned();
     let class = style! {
-        table {
-            width: 100%;
-            border-collapse: collapse;
-            font-size: 0.9rem;
-        }
-        th {
-            text-align: left;
-            font-weight: 600;
-            padding: 0.45rem 0.7rem;
-            border-bottom: 2px solid var(--border-strong);
-            white-space: nowrap;
-        }
-        td {
-            padding: 0.45rem 0.7rem;
-            border-bottom: 1px solid var(--border);
-            vertical-align: top;
-        }
-        tbody tr:hover {
-            background: var(--row-hover);
-        }
         .mono {
             font-family: var(--mono);
             font-size: 0.8rem;
@@ -501,6 +637,20 @@ fn TagsTable(
             color: var(--muted);
             font-style: italic;
         }
+        .stale {
+            color: var(--stale);
+            font-weight: 600;
+        }
+        .use {
+            display: block;
+            white-space: nowrap;
+        }
+        a {
+            color: var(--accent);
+        }
+        .none {
+            color: var(--muted);
+        }
         .sched {
             margin-left: 0.4rem;
             font-size: 0.75rem;
@@ -517,22 +667,33 @@ fn TagsTable(
                 (Some(target), None) => by_name.get(target).unwrap_or(&view),
                 _ => &view,
             };
-            let label = match &view.alias_of {
-                Some(target) => format!("{} → {target}", view.name),
-                None => view.name.clone(),
-            };
+            let tag_href = format!("/k8s/ns/{namespace}/imagestreamtags/{stream}:{}", view.name);
+            let alias = view.alias_of.as_ref().map(|target| format!(" → {target}"));
             let source = source_text(&view.source, &namespace);
             let digest = shown.current().map(|event| {
                 let full = event.image.clone();
                 let short = short_digest(&full).to_owned();
                 let title = full.clone();
+                let text = full.clone();
                 view! { class=class,
                     <code class="digest" tabindex="0" title=title>
                         {short}
                         <span class="full">{full}</span>
                     </code>
+                    " "
+                    <CopyButton what="digest" text />
                 }
             });
+            let tag = view.name.clone();
+            let tag_namespace = namespace.clone();
+            let used_by = move || match uses.get() {
+                None => view! { class=class, <span class="none">"…"</span> }.into_any(),
+                Some(Err(err)) => {
+                    let why = err.to_string();
+                    view! { class=class, <span class="none" title=why>"unknown"</span> }.into_any()
+                }
+                Some(Ok(by_tag)) => used_by_cell(&tag_namespace, by_tag.get(&tag), class),
+            };
             let pull_spec = shown.resolved_pull_spec.clone().unwrap_or_default();
             let created = shown
                 .current()
@@ -548,9 +709,15 @@ fn TagsTable(
             let scheduled = view
                 .scheduled
                 .then(|| view! { class=class, <span class="sched">"Scheduled"</span> });
+            // `oc import-image STREAM:TAG` applies to tags that follow an external image.
+            let reimport = (view.alias_of.is_none()
+                && matches!(view.source, TagSource::DockerImage { .. }))
+            .then(|| {
+                view! { <ReimportButton stream=object.clone() tag=view.name.clone() imported=reload /> }
+            });
             view! { class=class,
                 <tr>
-                    <td class="tag">{label}</td>
+                    <td class="tag"><a href=tag_href>{view.name.clone()}</a>{alias}</td>
                     <td class="mono">{source}</td>
                     <td>{digest}</td>
                     <td class="mono">{pull_spec}</td>
@@ -558,13 +725,15 @@ fn TagsTable(
                     <td>
                         <span class=status_class>{status}</span>
                         {scheduled}
+                        {reimport}
                     </td>
+                    <td>{used_by}</td>
                 </tr>
             }
         })
         .collect_view();
     view! { class=class,
-        <table>
+        <table class="data">
             <thead>
                 <tr>
                     <th scope="col">"TAG"</th>
@@ -573,6 +742,7 @@ fn TagsTable(
                     <th scope="col">"PULL SPEC"</th>
                     <th scope="col">"UPDATED"</th>
                     <th scope="col">"IMPORT STATUS"</th>
+                    <th scope="col">"USED BY"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

@@ -4,9 +4,10 @@
 
 #![allow(dead_code)]
 
-use fantoccini::{Client, ClientBuilder};
+mod chromium;
+
+use fantoccini::Client;
 use serde_json::{json, Value};
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -39,53 +40,9 @@ impl Session {
 
     /// Starts devcluster with extra flags and a headless Chromium.
     pub async fn start_with(flags: &[&str]) -> Session {
-        let root = workspace_root();
-        // CONSOLE_DIST lets parallel work build and test separate copies of the console.
-        let dist = std::env::var_os("CONSOLE_DIST")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("dist"));
-        assert!(
-            dist.join("index.html").is_file(),
-            "{} is missing: build the console first (trunk build --release), as scripts/test.sh does",
-            dist.join("index.html").display()
-        );
-        let binary = std::env::var_os("DEVCLUSTER_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target/debug/devcluster"));
-        assert!(
-            binary.is_file(),
-            "{} is missing: build it first (cargo build -p imagestream-devcluster), as scripts/test.sh does",
-            binary.display()
-        );
-        let mut devcluster = Command::new(&binary)
-            .args(["--listen", "127.0.0.1:0"])
-            .args(flags)
-            .arg("--dist")
-            .arg(&dist)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
-        let stdout = devcluster
-            .stdout
-            .take()
-            .expect("devcluster stdout is piped");
-        let mut lines = BufReader::new(stdout).lines();
-        let base_url = tokio::time::timeout(PATIENCE, async {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(url) = line.strip_prefix("devcluster listening on ") {
-                    return url.to_owned();
-                }
-            }
-            panic!("devcluster exited before it was listening");
-        })
-        .await
-        .expect("devcluster did not start listening in time");
-        // Keep draining devcluster's output so it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let (devcluster, base_url) = spawn_devcluster("127.0.0.1:0", flags).await;
 
-        let port = free_port();
+        let port = chromium::free_port().unwrap_or_else(|message| panic!("{message}"));
         let chromedriver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -140,11 +97,16 @@ impl Session {
 
     /// The rows of the first table, each as its cells' texts.
     pub async fn table_rows(&self) -> Vec<Vec<String>> {
+        self.rows("table tbody tr").await
+    }
+
+    /// The rows matching `selector`, each as its cells' texts.
+    async fn rows(&self, selector: &str) -> Vec<Vec<String>> {
         let result = self
             .browser
             .execute(
-                "return [...document.querySelectorAll('table tbody tr')].map(r => [...r.cells].map(c => c.innerText.trim()));",
-                vec![],
+                "return [...document.querySelectorAll(arguments[0])].map(r => [...r.cells].map(c => c.innerText.trim()));",
+                vec![json!(selector)],
             )
             .await
             .expect("table query failed");
@@ -256,7 +218,7 @@ impl Session {
                 .browser
                 .execute(
                     r#"const [name] = arguments;
-                       return [...document.querySelectorAll('a[href]')].find(a => a.innerText.trim() === name) || null;"#,
+                       return [...document.querySelectorAll('a[href]')].find(a => (a.innerText || a.textContent || '').trim() === name) || null;"#,
                     vec![json!(name)],
                 )
                 .await
@@ -370,45 +332,61 @@ return [...document.querySelectorAll(selector)]
   .map(el => (el.getAttribute('aria-label') || el.innerText || '').trim());
 "#;
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("no free loopback port")
+/// Starts devcluster listening on `listen` with `flags`, serving the built console, and
+/// returns it with its base URL once it listens.
+async fn spawn_devcluster(listen: &str, flags: &[&str]) -> (Child, String) {
+    let root = workspace_root();
+    // CONSOLE_DIST lets parallel work build and test separate copies of the console.
+    let dist = std::env::var_os("CONSOLE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} is missing: build the console first (trunk build --release), as scripts/test.sh does",
+        dist.join("index.html").display()
+    );
+    let binary = std::env::var_os("DEVCLUSTER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/debug/devcluster"));
+    assert!(
+        binary.is_file(),
+        "{} is missing: build it first (cargo build -p imagestream-devcluster), as scripts/test.sh does",
+        binary.display()
+    );
+    let mut devcluster = Command::new(&binary)
+        .args(["--listen", listen])
+        .args(flags)
+        .arg("--dist")
+        .arg(&dist)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
+    let stdout = devcluster
+        .stdout
+        .take()
+        .expect("devcluster stdout is piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let base_url = tokio::time::timeout(PATIENCE, async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(url) = line.strip_prefix("devcluster listening on ") {
+                return url.to_owned();
+            }
+        }
+        panic!("devcluster exited before it was listening");
+    })
+    .await
+    .expect("devcluster did not start listening in time");
+    // Keep draining devcluster's output so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (devcluster, base_url)
 }
 
 async fn connect(webdriver: &str) -> Client {
-    let profile = tempfile_dir();
-    let capabilities = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }
-    });
-    let Value::Object(capabilities) = capabilities else {
-        unreachable!()
-    };
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(capabilities.clone())
-            .connect(webdriver)
-            .await
-        {
-            Ok(client) => return client,
-            Err(err) if Instant::now() > deadline => {
-                panic!("cannot start Chromium through chromedriver: {err}")
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
+    chromium::connect(webdriver, &tempfile_dir(), &[], PATIENCE)
+        .await
+        .unwrap_or_else(|message| panic!("{message}"))
 }
 
 /// A fresh, empty browser profile directory under target/.
@@ -423,4 +401,138 @@ fn tempfile_dir() -> PathBuf {
     let dir = workspace_root().join("target/e2e-profiles").join(unique);
     std::fs::create_dir_all(&dir).expect("cannot create a browser profile directory");
     dir
+}
+
+impl Session {
+    /// Calls the cluster API from inside the page (same origin, as the logged-in browser user)
+    /// and returns the status code and JSON body: how tests set the scene, through the real API.
+    pub async fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let result = self
+            .browser
+            .execute_async(
+                r#"const [method, path, body, done] = arguments;
+                   const init = { method, headers: { 'Accept': 'application/json' } };
+                   if (body !== null) {
+                     init.body = JSON.stringify(body);
+                     init.headers['Content-Type'] = method === 'PATCH'
+                       ? 'application/merge-patch+json' : 'application/json';
+                   }
+                   fetch(path, init)
+                     .then(async r => done([r.status, await r.text()]))
+                     .catch(e => done([0, String(e)]));"#,
+                vec![json!(method), json!(path), body.unwrap_or(Value::Null)],
+            )
+            .await
+            .expect("API call from the page failed");
+        let status = result[0].as_u64().unwrap_or(0) as u16;
+        let text = result[1].as_str().unwrap_or_default();
+        let value = serde_json::from_str(text).unwrap_or_else(|_| json!(text));
+        (status, value)
+    }
+}
+
+impl Session {
+    /// The data rows of the first table (rows with `aria-rowindex`, so a windowed table's spacer
+    /// rows are left out), each as its cells' texts.
+    pub async fn data_rows(&self) -> Vec<Vec<String>> {
+        self.rows("table tbody tr[aria-rowindex]").await
+    }
+
+    /// Waits until the data rows' first cells (the names) are `names`, and returns the rows.
+    pub async fn wait_for_names(&self, names: &[&str]) -> Vec<Vec<String>> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let rows = self.data_rows().await;
+            let shown: Vec<&str> = rows
+                .iter()
+                .filter_map(|r| r.first())
+                .map(String::as_str)
+                .collect();
+            if shown == names {
+                return rows;
+            }
+            if Instant::now() > deadline {
+                panic!("expected the rows {names:?}, the table shows {shown:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Stops devcluster the orderly way (SIGTERM: a `--state` file is saved) and waits for it
+    /// to exit; the page keeps running and sees the connection drop.
+    pub async fn stop_devcluster(&mut self) {
+        if let Some(pid) = self.devcluster.id() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .await;
+        }
+        let _ = tokio::time::timeout(PATIENCE, self.devcluster.wait()).await;
+    }
+
+    /// Starts devcluster again on the same address with `flags` (after [`Self::stop_devcluster`]).
+    pub async fn start_devcluster_again(&mut self, flags: &[&str]) {
+        let listen = self
+            .base_url
+            .trim_start_matches("http://")
+            .trim_start_matches("https://")
+            .to_owned();
+        let (devcluster, _) = spawn_devcluster(&listen, flags).await;
+        self.devcluster = devcluster;
+    }
+}
+
+impl Session {
+    /// Creates `object` through the API at `path` (a collection, e.g. a project's image
+    /// streams), as the logged-in user, and fails the test unless the server answers 201.
+    pub async fn create(&self, path: &str, object: Value) {
+        let name = object["metadata"]["name"].clone();
+        let (status, body) = self.api("POST", path, Some(object)).await;
+        assert_eq!(status, 201, "creating {name} at {path}: {body}");
+    }
+
+    /// A screenshot of the whole page, as tall as its content (at least the usual 900 px, at
+    /// most `max_height`), saved as screenshots/`name`.png.
+    pub async fn screenshot_whole_page(&self, name: &str, max_height: u32) {
+        let height = self
+            .browser
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+            .ok()
+            .and_then(|value| value.as_u64())
+            .unwrap_or(900) as u32;
+        self.browser
+            .set_window_size(1280, height.clamp(900, max_height) + 140)
+            .await
+            .expect("resize the window");
+        self.screenshot(name).await;
+    }
+}
+
+/// An ImageStream called `name` with no tags, for [`Session::create`].
+pub fn image_stream(name: &str) -> Value {
+    json!({
+        "apiVersion": "image.openshift.io/v1",
+        "kind": "ImageStream",
+        "metadata": {"name": name},
+        "spec": {"lookupPolicy": {"local": false}}
+    })
+}
+
+/// A Deployment called `name` with one replica of one container, `container`, running `image`,
+/// with `annotations` (e.g. an image trigger), for [`Session::create`].
+pub fn deployment(name: &str, container: &str, image: &str, annotations: Value) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "annotations": annotations},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": container, "image": image}]}
+            }
+        }
+    })
 }

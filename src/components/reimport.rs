@@ -1,0 +1,121 @@
+//! "Re-import" on a tag row: `oc import-image STREAM:TAG` for a tag that follows an external
+//! image, offered only to people the cluster lets create imagestreamimports in the project.
+
+use crate::api::access::{use_permission, Permission};
+use crate::api::{resource_path, ApiCall, IMAGE_V1};
+use crate::auth::Auth;
+use imagestream_model::plan::{plan_import, ImportImageOptions};
+use imagestream_model::reference::short_digest;
+use imagestream_model::{ImageStream, ImageStreamImport};
+use leptos::prelude::*;
+
+/// A button that imports `tag` of `stream` again from its source, then calls `imported` so the
+/// page can reload the stream. Disabled, with the reason in its title, when the user lacks
+/// the permission; the outcome (digest or the server's failure) is announced next to it.
+#[component]
+pub fn ReimportButton(
+    /// The stream as loaded (the plan keeps its tag's import and reference policies).
+    stream: ImageStream,
+    /// The tag to import again.
+    tag: String,
+    /// Called after a successful import.
+    #[prop(into)]
+    imported: Callback<()>,
+) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let namespace = stream.metadata.namespace().to_owned();
+    let allowed = use_permission(
+        auth.client.into(),
+        Permission::new(
+            "create",
+            "image.openshift.io",
+            "imagestreamimports",
+            &namespace,
+        ),
+    );
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<String>);
+    let denied =
+        format!("You may not import images in project {namespace} (create imagestreamimports)");
+    let label = format!("Re-import {tag}");
+    let run = move |_| {
+        let options = ImportImageOptions {
+            target: format!("{}:{tag}", stream.metadata.name()),
+            ..Default::default()
+        };
+        let plan = plan_import(&namespace, &options, Some(&stream));
+        let client = auth.client.get_untracked();
+        let path = resource_path(IMAGE_V1, Some(&namespace), "imagestreamimports", None);
+        busy.set(true);
+        outcome.set(Some("Importing…".into()));
+        leptos::task::spawn_local(async move {
+            let result = match plan {
+                Err(err) => Err(err.0),
+                Ok(request) => {
+                    let call = ApiCall {
+                        method: "POST",
+                        path,
+                        body: serde_json::to_string(&request).ok(),
+                        content_type: "application/json",
+                    };
+                    match client.call_json::<ImageStreamImport>(call).await {
+                        Ok(answer) => describe(&answer),
+                        Err(err) => {
+                            if err.is_unauthorized() {
+                                auth.expired();
+                            }
+                            Err(err.to_string())
+                        }
+                    }
+                }
+            };
+            busy.set(false);
+            match result {
+                Ok(text) => {
+                    outcome.set(Some(text));
+                    imported.run(());
+                }
+                Err(text) => outcome.set(Some(format!("Import failed: {text}"))),
+            }
+        });
+    };
+    view! {
+        <button
+            type="button"
+            class="reimport"
+            aria-label=label
+            title=move || (allowed.get() == Some(false)).then(|| denied.clone())
+            disabled=move || busy.get() || allowed.get() != Some(true)
+            on:click=run
+        >
+            "Re-import"
+        </button>
+        <span class="reimport-outcome" role="status" aria-live="polite">
+            {move || outcome.get()}
+        </span>
+    }
+}
+
+/// The first image's outcome: the digest imported, or the server's reason and message.
+fn describe(answer: &ImageStreamImport) -> Result<String, String> {
+    let image = answer
+        .status
+        .as_ref()
+        .and_then(|status| status.images.as_ref())
+        .and_then(|images| images.first())
+        .ok_or_else(|| "the server did not say what it imported".to_owned())?;
+    if image.status.status.as_deref() == Some("Success") {
+        let digest = image
+            .image
+            .as_ref()
+            .map(|image| short_digest(image.metadata.name()).to_owned())
+            .unwrap_or_default();
+        Ok(format!("Imported {digest}"))
+    } else {
+        Err(format!(
+            "{}: {}",
+            image.status.reason.as_deref().unwrap_or("Failure"),
+            image.status.message.as_deref().unwrap_or("no message")
+        ))
+    }
+}

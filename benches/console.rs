@@ -778,9 +778,10 @@ mod native {
                 &key("first_load_transfer"),
                 "first load as served by devcluster (Resource Timing: index.html + wasm/JS/CSS)",
                 format!(
-                    "{:.0} B transferred, {:.0} B body ({} files; devcluster serves them uncompressed)",
+                    "{:.0} B transferred, {:.0} B encoded body, {:.0} B decoded ({} files; the brotli or gzip copies when the build wrote them)",
                     number(&resources, "transfer"),
                     number(&resources, "encoded"),
+                    number(&resources, "decoded"),
                     resources.get("files").and_then(Value::as_u64).unwrap_or(0) + 1
                 ),
                 resources,

@@ -366,3 +366,96 @@ async fn missing_deployments_and_tags_say_which_and_where() {
         .await;
     session.finish().await;
 }
+
+/// Waits until the table's row for `name` reads `expected` (a Deployment's status settles a
+/// moment after it is created), and fails with what the table shows otherwise.
+async fn wait_for_row(session: &Session, name: &str, expected: &[String]) {
+    let deadline = std::time::Instant::now() + support::PATIENCE;
+    loop {
+        let rows = session.table_rows().await;
+        let found = rows
+            .iter()
+            .find(|row| row.first().map(String::as_str) == Some(name));
+        if found.map(Vec::as_slice) == Some(expected) {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!("expected the row {expected:?}, the table shows {rows:?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_deployments_page_is_live() {
+    let session = Session::start().await;
+    let current = httpd_history(&session)[0].clone();
+
+    session.open("/k8s/ns/demo/deployments").await;
+    session.wait_for_role("heading", "Deployments").await;
+    session
+        .wait_for_role("paragraph", "No deployments found in project demo.")
+        .await;
+    session.wait_for_role("status", "Live").await;
+    // Marks this page load: a reload would forget it.
+    session
+        .browser
+        .execute("window.stillTheSamePage = true;", vec![])
+        .await
+        .expect("mark the page");
+
+    // A Deployment created elsewhere appears, following httpd:2.4-el9 through its trigger.
+    let trigger = json!([{
+        "from": {"kind": "ImageStreamTag", "name": "httpd:2.4-el9", "namespace": "openshift"},
+        "fieldPath": "spec.template.spec.containers[?(@.name==\"httpd\")].image"
+    }])
+    .to_string();
+    session
+        .create(
+            "/apis/apps/v1/namespaces/demo/deployments",
+            deployment(
+                "follower",
+                " ",
+                json!({"image.openshift.io/triggers": trigger}),
+            ),
+        )
+        .await;
+    let expected: Vec<String> = [
+        "follower",
+        "httpd",
+        "openshift/httpd",
+        "2.4-el9",
+        short(&current),
+        "current",
+        "active",
+        "1/1",
+    ]
+    .map(str::to_owned)
+    .into();
+    wait_for_row(&session, "follower", &expected).await;
+    // The project map follows too.
+    session.wait_for_role("link", "Deployment follower").await;
+    session.wait_for_role("link", "Tag httpd:2.4-el9").await;
+
+    // Deleted elsewhere, it goes.
+    let (status, answer) = session
+        .api(
+            "DELETE",
+            "/apis/apps/v1/namespaces/demo/deployments/follower",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "deleting follower: {answer}");
+    session
+        .wait_for_role("paragraph", "No deployments found in project demo.")
+        .await;
+    assert!(session.table_rows().await.is_empty());
+    assert_eq!(session.by_role("status").await, ["Live"]);
+    let same = session
+        .browser
+        .execute("return window.stillTheSamePage === true;", vec![])
+        .await
+        .expect("read the mark");
+    assert_eq!(same, json!(true), "the page was reloaded");
+    session.finish().await;
+}

@@ -4,11 +4,13 @@
 //! against the streams, `imagestream_model::graph`), with whether it is the tag's current image,
 //! the trigger's state and the ready replicas, above a map of the project.
 
-use crate::api::{resource_path, ApiError, Client, APPS_V1};
+use crate::api::{resource_path, ApiError, Client, APPS_V1, IMAGE_V1};
 use crate::auth::Auth;
+use crate::components::connection_status::ConnectionStatus;
 use crate::components::copy_button::CopyButton;
 use crate::components::history_timeline::HistoryTimeline;
 use crate::components::project_map::project_map;
+use crate::live::{Connection, LiveList};
 use imagestream_model::graph::{
     Evidence, ImageUse, ProjectObjects, ReferenceGraph, StreamRef, UseState, WorkloadKind,
 };
@@ -254,9 +256,9 @@ pub fn container_images(deployment: &Deployment, graph: &ReferenceGraph) -> Vec<
 }
 
 /// A small DOM builder for the read-only parts of the Deployment pages. Tables of containers
-/// and the project map are drawn once per load and never change, so they are built with plain
-/// DOM calls instead of Leptos views: each distinct view shape costs kilobytes of generic code
-/// in the wasm, these calls cost a few bytes each. Text always goes in with `set_text_content`
+/// and the project map have no behaviour of their own (a live page builds them again when its
+/// lists change), so they are built with plain DOM calls instead of Leptos views: each distinct
+/// view shape costs kilobytes of generic code in the wasm, these calls cost a few bytes each. Text always goes in with `set_text_content`
 /// and values with `set_attribute`, so cluster data renders as text, never as markup.
 pub mod dom {
     use leptos::prelude::*;
@@ -379,6 +381,28 @@ pub mod dom {
                 add(&div, &tree);
             }
         });
+        holder_view(holder)
+    }
+
+    /// Shows the tree `build` makes in a `<div>`, replaced by a new one whenever a signal
+    /// `build` read changes (nothing while it returns `None`). Clicks on SVG links go through
+    /// the router as in [`mount`].
+    pub fn mount_live(build: impl Fn() -> Option<Element> + 'static) -> impl IntoView {
+        let holder = NodeRef::<leptos::html::Div>::new();
+        Effect::new(move |_| {
+            let tree = build();
+            if let Some(div) = holder.get() {
+                div.set_text_content(None);
+                if let Some(tree) = tree {
+                    add(&div, &tree);
+                }
+            }
+        });
+        holder_view(holder)
+    }
+
+    /// The `<div>` both mounts use, routing clicks on SVG links.
+    fn holder_view(holder: NodeRef<leptos::html::Div>) -> impl IntoView {
         let navigate = use_navigate();
         let on_click = move |event: leptos::ev::MouseEvent| {
             if event.default_prevented()
@@ -563,8 +587,13 @@ pub fn state_into(b: &Builder, parent: &Element, image_use: Option<&ImageUse>) {
 }
 
 /// The DEPLOYMENT … READY table: one row per container.
-fn deployments_table(b: &Builder, parent: &Element, data: &ProjectImages, graph: &ReferenceGraph) {
-    let namespace = &data.namespace;
+fn deployments_table(
+    b: &Builder,
+    parent: &Element,
+    namespace: &str,
+    deployments: &[Deployment],
+    graph: &ReferenceGraph,
+) {
     let body = b.table(
         parent,
         &[
@@ -578,7 +607,7 @@ fn deployments_table(b: &Builder, parent: &Element, data: &ProjectImages, graph:
             "READY",
         ],
     );
-    for deployment in &data.deployments {
+    for deployment in deployments {
         let name = deployment.metadata.name();
         let ready = ready_text(deployment);
         for container in container_images(deployment, graph) {
@@ -611,23 +640,34 @@ fn deployments_table(b: &Builder, parent: &Element, data: &ProjectImages, graph:
     }
 }
 
-/// The page content below the heading, built once per load.
-fn deployments_tree(data: &ProjectImages) -> Option<Element> {
+/// The page content below the heading, built again whenever the lists change: the table of
+/// `deployments` (in name order) with their images resolved against `streams`, and the map.
+fn deployments_tree(
+    namespace: &str,
+    deployments: &[Deployment],
+    streams: &[ImageStream],
+) -> Option<Element> {
     let b = Builder::new(page_class())?;
     let root = b.el("div", "");
-    if data.deployments.is_empty() {
+    if deployments.is_empty() {
         b.text(
             &root,
             "p",
             "",
-            &format!("No deployments found in project {}.", data.namespace),
+            &format!("No deployments found in project {namespace}."),
         );
         return Some(root);
     }
-    let graph = data.graph();
-    deployments_table(&b, &root, data, &graph);
+    let graph = ReferenceGraph::build(&ProjectObjects {
+        namespace,
+        streams,
+        deployments,
+        deployment_configs: &[],
+        pods: &[],
+    });
+    deployments_table(&b, &root, namespace, deployments, &graph);
     let section = b.section(&root, "map-heading", "Project map");
-    project_map(&section, &graph, &data.streams, &data.namespace);
+    project_map(&section, &graph, streams, namespace);
     Some(root)
 }
 
@@ -805,25 +845,151 @@ pub fn LoadedPage(kind: PageKind) -> impl IntoView {
     }
 }
 
-/// The list page: `/k8s/ns/:ns/deployments`.
-const DEPLOYMENTS: PageKind = PageKind {
-    badge: "",
-    title: |_, _| "Deployments".to_owned(),
-    back: |_, _| None,
-    loading: "Loading deployments…",
-    failed: |_, _, _| "Could not list deployments. ".to_owned(),
-    load: |client, namespace, _| {
-        Box::pin(async move {
-            let data = load_deployments(&client, &namespace).await?;
-            Loaded::tree(deployments_tree(&data))
-        })
-    },
-};
+/// Streams of other projects that the Deployments' triggers and pull specs name, fetched once
+/// per project (they are not watched) while the page shows one project.
+#[derive(Default)]
+struct OtherStreams {
+    /// Bumped when the page's project changes: answers for an older one are dropped.
+    generation: u64,
+    /// The projects asked for so far.
+    asked: BTreeSet<String>,
+    /// Their streams, as they arrived.
+    streams: Vec<ImageStream>,
+}
 
-/// `/k8s/ns/:ns/deployments`.
+/// `/k8s/ns/:ns/deployments`: the project's Deployments and image streams listed and then
+/// watched ([`LiveList`]), the table and the map built again (with [`dom`]) whenever either
+/// list changes in a way the page shows (at most once per frame: the lists batch per frame).
 #[component]
 pub fn DeploymentsPage() -> impl IntoView {
-    view! { <LoadedPage kind=DEPLOYMENTS /> }
+    let auth = expect_context::<Auth>();
+    let params = use_params_map();
+    let namespace = Memo::new(move |_| params.read().get("ns").unwrap_or_default());
+    let deployments = LiveList::<Deployment>::new();
+    let streams = LiveList::<ImageStream>::new();
+    let others = StoredValue::new_local(OtherStreams::default());
+    let others_version = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        let namespace = namespace.get();
+        auth.client.track();
+        others.update_value(|others| {
+            *others = OtherStreams {
+                generation: others.generation + 1,
+                ..OtherStreams::default()
+            }
+        });
+        let path = resource_path(APPS_V1, Some(&namespace), "deployments", None);
+        deployments.start(auth, path, String::new());
+        let path = resource_path(IMAGE_V1, Some(&namespace), "imagestreams", None);
+        streams.start(auth, path, String::new());
+    });
+    on_cleanup(move || {
+        deployments.stop();
+        streams.stop();
+    });
+
+    // Fetches the streams of the projects in `wanted` not asked for yet; each answer re-renders.
+    let fetch_others = move |wanted: Vec<String>| {
+        let Some((generation, new)) = others.try_update_value(|others| {
+            let new: Vec<String> = wanted
+                .into_iter()
+                .filter(|project| others.asked.insert(project.clone()))
+                .collect();
+            (others.generation, new)
+        }) else {
+            return;
+        };
+        for project in new {
+            let client = auth.client.get_untracked();
+            leptos::task::spawn_local(async move {
+                let result = client.image_streams(&project).await;
+                let list = match result {
+                    Ok(list) => list.items,
+                    Err(err) if err.is_unauthorized() => return auth.expired(),
+                    // A project the user may not read leaves those images unresolved.
+                    Err(_) => return,
+                };
+                let stored = others.try_update_value(|others| {
+                    let current = others.generation == generation;
+                    if current {
+                        others.streams.extend(list);
+                    }
+                    current
+                });
+                if stored == Some(true) {
+                    others_version.try_update(|version| *version += 1);
+                }
+            });
+        }
+    };
+
+    let ready = move || deployments.complete().get() && streams.complete().get();
+    let build = move || -> Option<Element> {
+        others_version.track();
+        // Every change of a Deployment the list applied, READY included: the list itself only
+        // counts what the image streams page shows (spec and metadata, not rollout status).
+        deployments.applied_version().track();
+        if !ready() {
+            return None;
+        }
+        let namespace = namespace.get_untracked();
+        // The list keeps no order; the table is in name order, as `oc get` lists.
+        let mut shown: Vec<Deployment> =
+            deployments.with_items(|items| items.as_slice().to_vec())?;
+        shown.sort_by(|a, b| a.metadata.name().cmp(b.metadata.name()));
+        fetch_others(other_projects(&namespace, &shown));
+        streams.with_items(|own| {
+            others.with_value(|others| {
+                if others.streams.is_empty() {
+                    deployments_tree(&namespace, &shown, own.as_slice())
+                } else {
+                    let all: Vec<ImageStream> = own
+                        .as_slice()
+                        .iter()
+                        .chain(&others.streams)
+                        .cloned()
+                        .collect();
+                    deployments_tree(&namespace, &shown, &all)
+                }
+            })
+        })?
+    };
+
+    // One indicator for both lists: the Deployments' state, or the streams' once that is live.
+    let connection = Signal::derive(move || match deployments.connection().get() {
+        Connection::Live => streams.connection().get(),
+        other => other,
+    });
+    // A list the server refuses for good (not a broken connection, which is retried).
+    let failed = move || {
+        [deployments.connection(), streams.connection()]
+            .into_iter()
+            .zip([deployments.error(), streams.error()])
+            .find(|(connection, _)| connection.get() == Connection::Lost)
+            .and_then(|(_, error)| error.get())
+            .map(|err| {
+                view! {
+                    <div role="alert" class="error">
+                        <strong>"Could not list deployments. "</strong>
+                        {err.to_string()}
+                    </div>
+                }
+            })
+    };
+    let loading = move || {
+        (!ready() && connection.get() != Connection::Lost)
+            .then(|| view! { <p role="status">"Loading deployments…"</p> })
+    };
+    view! {
+        <div class="heading">
+            <h1>"Deployments"</h1>
+            <ConnectionStatus state=connection />
+        </div>
+        <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
+        {failed}
+        {loading}
+        {dom::mount_live(build)}
+    }
 }
 
 #[cfg(test)]

@@ -88,12 +88,6 @@ struct GraphSchedule {
 #[component]
 pub fn ImageStreamsPage() -> impl IntoView {
     let class = style! {
-        .heading {
-            display: flex;
-            align-items: baseline;
-            gap: 1rem;
-            flex-wrap: wrap;
-        }
         .toolbar {
             display: flex;
             flex-wrap: wrap;

@@ -1,5 +1,6 @@
 //! View pieces shared by the screens.
 
+pub mod clock;
 pub mod connection_status;
 pub mod copy_button;
 pub mod error_panel;

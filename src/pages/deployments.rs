@@ -751,30 +751,8 @@ pub fn LoadedPage(kind: PageKind) -> impl IntoView {
     let name = move || percent_decode(&params.read().get("name").unwrap_or_default());
     let data = LocalResource::new(move || (kind.load)(auth.client.get(), namespace(), name()));
     let class = style! {
-        .back {
-            margin: 0 0 0.5rem;
-            font-size: 0.9rem;
-        }
-        .back a {
-            color: var(--accent);
-            text-decoration: none;
-        }
-        .back a:hover {
-            text-decoration: underline;
-        }
         h1 {
             overflow-wrap: anywhere;
-        }
-        .kind {
-            display: inline-block;
-            background: var(--accent-strong);
-            color: var(--masthead-fg);
-            border-radius: 1rem;
-            font-size: 0.8rem;
-            font-weight: 600;
-            padding: 0 0.45rem;
-            margin-right: 0.5rem;
-            vertical-align: middle;
         }
         .copies {
             display: flex;

@@ -3,6 +3,7 @@
 
 use crate::api::{resource_path, ApiError, APPS_V1};
 use crate::auth::Auth;
+use crate::components::clock::use_now;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::history_timeline::HistoryTimeline;
@@ -17,9 +18,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
 use stylers_macro::style;
-
-/// How often the relative ages move.
-const CLOCK_TICK: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `/k8s/ns/:ns/imagestreams/:name`.
 #[component]
@@ -59,42 +57,10 @@ pub fn ImageStreamPage() -> impl IntoView {
             }
         });
     });
-    let (now, set_now) = signal(js_sys::Date::now() as i64);
-    let interval =
-        set_interval_with_handle(move || set_now.set(js_sys::Date::now() as i64), CLOCK_TICK).ok();
-    on_cleanup(move || {
-        if let Some(handle) = interval {
-            handle.clear();
-        }
-    });
-    let class = style! {
-        .back {
-            margin: 0 0 0.5rem;
-            font-size: 0.9rem;
-        }
-        .back a {
-            color: var(--accent);
-            text-decoration: none;
-        }
-        .back a:hover {
-            text-decoration: underline;
-        }
-        .kind {
-            display: inline-block;
-            background: var(--accent-strong);
-            color: var(--masthead-fg);
-            border-radius: 1rem;
-            font-size: 0.8rem;
-            font-weight: 600;
-            padding: 0 0.45rem;
-            margin-right: 0.5rem;
-            vertical-align: middle;
-            user-select: none;
-        }
-    };
+    let now = use_now();
     let list_href = move || format!("/k8s/ns/{}/imagestreams", namespace());
 
-    view! { class=class,
+    view! {
         <p class="back">
             <a href=list_href>"← Image streams"</a>
         </p>

@@ -5,6 +5,7 @@
 
 use crate::api::{resource_path, session, Config, APPS_V1, IMAGE_V1};
 use crate::auth::Auth;
+use crate::components::clock::use_now;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::imagestream_table::{Sort, SortColumn, SortOrder, StreamGrid, StreamRow};
@@ -20,9 +21,6 @@ use leptos_router::NavigateOptions;
 use std::cmp::Ordering;
 use std::time::Duration;
 use stylers_macro::style;
-
-/// How often the UPDATED ages move.
-const CLOCK_TICK: Duration = Duration::from_secs(30);
 
 /// What the URL asks the list to show: `?name=..&label=..&sort=updated&order=desc`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -419,14 +417,7 @@ pub fn ImageStreamsPage() -> impl IntoView {
         })
     };
 
-    let (now, set_now) = signal(js_sys::Date::now() as i64);
-    let interval =
-        set_interval_with_handle(move || set_now.set(js_sys::Date::now() as i64), CLOCK_TICK).ok();
-    on_cleanup(move || {
-        if let Some(handle) = interval {
-            handle.clear();
-        }
-    });
+    let now = use_now();
 
     view! { class=class,
         <div class="heading" data-live-resource-version=move || streams.applied_version().get()>

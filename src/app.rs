@@ -3,6 +3,7 @@
 use crate::api::{self, session, Client, Config};
 use crate::auth::{Auth, RequireLogin};
 use crate::components::masthead::Masthead;
+use crate::components::toast::{provide_toaster, Toasts};
 use crate::pages::deployment::DeploymentPage;
 use crate::pages::deployments::DeploymentsPage;
 use crate::pages::imagestream::ImageStreamPage;
@@ -49,9 +50,11 @@ fn Shell(config: Config) -> impl IntoView {
     let start = format!("/k8s/ns/{start_project}/imagestreams");
     provide_context(config);
     provide_context(auth);
+    provide_toaster();
     view! {
         <Router>
             <Masthead />
+            <Toasts />
             <main>
                 <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
                     <Route path=path!("/") view=move || view! { <Redirect path=start.clone() /> } />

@@ -9,3 +9,4 @@ pub mod imagestream_table;
 pub mod masthead;
 pub mod project_map;
 pub mod reimport;
+pub mod toast;

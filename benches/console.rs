@@ -10,6 +10,9 @@
 //!
 //! * the first load's files (Resource Timing) and, from `scripts/bundle-report.sh`, their raw,
 //!   gzip and brotli sizes;
+//! * the cold and the last warm load step by step (Resource and Navigation Timing, the
+//!   console's `performance.mark`s, long tasks, devcluster's CPU time during the load and
+//!   since it started): where the time to the first rows goes;
 //! * navigation → first table rows painted, and → the whole list (the progress indicator gone and
 //!   the table's `aria-rowcount` saying N rows): a MutationObserver notes the DOM change, and the
 //!   time is taken after the next paint (`requestAnimationFrame`, then a message-channel task);
@@ -211,6 +214,9 @@ mod native {
     struct Server {
         devcluster: Devcluster,
         kubeconfig: PathBuf,
+        /// When it answered, and the CPU time it had used by then: how busy it keeps itself
+        /// afterwards (controllers, indexes) is reported with the cold load.
+        ready: (Instant, Duration),
     }
 
     impl Server {
@@ -245,9 +251,14 @@ mod native {
                 Duration::from_secs(600),
                 "scripts/bench-console.sh does",
             )?;
+            let ready = (
+                Instant::now(),
+                crate::support::cpu_time(&devcluster.pid().to_string()),
+            );
             Ok(Server {
                 devcluster,
                 kubeconfig,
+                ready,
             })
         }
 
@@ -406,11 +417,11 @@ mod native {
     const INSTRUMENT: &str = r#"
 (() => {
   const b = window.__bench = {
-    mode: null, expected: 0, first: null, complete: null, rowcount: null,
+    mode: null, expected: 0, first: null, firstDom: null, started: null, complete: null, rowcount: null,
     key: null, page: null, wasm: null, seen: null, received: 0, lines: 0, duplicates: 0,
     frames: null, longTasks: [],
   };
-  addEventListener('TrunkApplicationStarted', e => { b.wasm = e.detail && e.detail.wasm; });
+  addEventListener('TrunkApplicationStarted', e => { b.wasm = e.detail && e.detail.wasm; b.started = performance.now(); });
   // After the next paint: the frame that shows a change, then a task after it.
   const afterPaint = done => requestAnimationFrame(() => {
     const channel = new MessageChannel();
@@ -435,7 +446,7 @@ mod native {
   const check = () => {
     if (b.mode === 'list') {
       const rows = dataRows().length;
-      if (rows > 0 && b.first === null) { b.first = -1; afterPaint(t => { b.first = t; }); }
+      if (rows > 0 && b.first === null) { b.first = -1; b.firstDom = performance.now(); afterPaint(t => { b.first = t; }); }
       if (rows > 0 && b.complete === null && !progressShown() && rowcount() === b.expected) {
         b.complete = -1; b.rowcount = rowcount(); afterPaint(t => { b.complete = t; });
       }
@@ -517,6 +528,115 @@ mod native {
   };
 })();
 "#;
+
+    /// Read after a load: when each step before the first rows started and ended (Resource and
+    /// Navigation Timing, ms from navigation start) — the page, its JS and wasm, the console
+    /// started (trunk's `TrunkApplicationStarted`), config.json, users/~, the first chunk of
+    /// image streams and of Deployments, the masthead's project list, and the second chunk of
+    /// image streams — the console's marks for its first chunk of streams (parsed, stored;
+    /// src/live.rs), the rows in the DOM and painted, and the long tasks before that paint.
+    const TIMELINE: &str = r#"
+const b = window.__bench;
+const nav = performance.getEntriesByType('navigation')[0];
+const all = performance.getEntriesByType('resource');
+const span = e => e ? {start: e.startTime, sent: e.requestStart || e.fetchStart, first_byte: e.responseStart || e.fetchStart, end: e.responseEnd, bytes: e.encodedBodySize || 0} : null;
+const find = re => span(all.find(e => re.test(e.name)));
+// The console's own marks for its first chunk of image streams (src/live.rs).
+const mark = step => { const m = performance.getEntriesByType('mark').find(m => m.name.startsWith('live: first chunk ' + step + ' ') && /\/imagestreams\?/.test(m.name)); return m ? m.startTime : null; };
+const tasks = b.longTasks.filter(t => t[0] < b.first);
+return {
+  html: nav ? {start: 0, sent: nav.requestStart, first_byte: nav.responseStart, end: nav.responseEnd, bytes: nav.encodedBodySize || 0} : null,
+  js: find(/\/imagestream-console-[^/]*\.js(\?|$)/),
+  wasm: find(/\/imagestream-console-[^/]*_bg\.wasm(\?|$)/),
+  config: find(/\/config\.json(\?|$)/),
+  user: find(/\/users\/~(\?|$)/),
+  streams: find(/\/imagestreams\?limit=50(&|$)/),
+  deployments: find(/\/deployments\?limit=50(&|$)/),
+  projects: find(/\/projects(\?|$)/),
+  streams_next: find(/\/imagestreams\?limit=500&continue=/),
+  dom_content_loaded: nav ? nav.domContentLoadedEventEnd : null,
+  started: b.started, parsed: mark('parsed'), stored: mark('stored'), rows_in_dom: b.firstDom,
+  painted: b.first,
+  long_tasks: tasks.map(t => [Math.round(t[0]), Math.round(t[1])]),
+};"#;
+
+    /// One line of a [`TIMELINE`]: `name start–end [server ms]` for each request, then the
+    /// console's start, the rows and the devcluster CPU time.
+    fn timeline_text(timeline: &Value) -> String {
+        let mut parts = Vec::new();
+        let steps = [
+            ("index.html", "html"),
+            ("JS", "js"),
+            ("wasm", "wasm"),
+            ("config.json", "config"),
+            ("users/~", "user"),
+            ("image streams limit=50", "streams"),
+            ("Deployments limit=50", "deployments"),
+            ("projects (masthead)", "projects"),
+        ];
+        let at = |name: &str| timeline.get(name).and_then(Value::as_f64);
+        for (label, name) in steps {
+            if name == "config" {
+                if let Some(started) = at("started") {
+                    parts.push(format!("console started {started:.0}"));
+                }
+            }
+            let Some(step) = timeline.get(name).filter(|s| !s.is_null()) else {
+                parts.push(format!("{label} —"));
+                continue;
+            };
+            let field = |k: &str| number(step, k);
+            parts.push(format!(
+                "{label} {:.0}–{:.0} [server {:.0}]",
+                field("start"),
+                field("end"),
+                field("first_byte") - field("sent")
+            ));
+        }
+        if let Some(next) = timeline.get("streams_next").filter(|s| !s.is_null()) {
+            parts.push(format!(
+                "image streams limit=500 from {:.0}",
+                number(next, "start")
+            ));
+        }
+        if let (Some(parsed), Some(stored)) = (at("parsed"), at("stored")) {
+            parts.push(format!(
+                "first chunk parsed {parsed:.0}, stored {stored:.0}"
+            ));
+        }
+        parts.push(format!(
+            "rows in DOM {:.0}, painted {:.0}",
+            at("rows_in_dom").unwrap_or(f64::NAN),
+            at("painted").unwrap_or(f64::NAN)
+        ));
+        let tasks: Vec<String> = timeline
+            .get("long_tasks")
+            .and_then(Value::as_array)
+            .map(|tasks| {
+                tasks
+                    .iter()
+                    .map(|t| format!("{:.0}+{:.0}", number_at(t, 0), number_at(t, 1)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        parts.push(if tasks.is_empty() {
+            "no long task before the paint".to_owned()
+        } else {
+            format!("long tasks (start+ms) {}", tasks.join(", "))
+        });
+        parts.push(format!(
+            "devcluster CPU {:.0} ms until the rows{}",
+            at("server_cpu_ms").unwrap_or(f64::NAN),
+            match (at("server_cpu_before_ms"), at("server_wall_before_ms")) {
+                (Some(cpu), Some(wall)) => format!(
+                    ", {cpu:.0} ms in the {:.1} s between its start-up and the load",
+                    wall / 1000.0
+                ),
+                _ => String::new(),
+            }
+        ));
+        parts.join("; ")
+    }
 
     /// Size of the first load from bundle-report.sh's markdown: (raw, gzip, brotli) of the
     /// "first load" total, and its per-file rows.
@@ -719,6 +839,10 @@ mod native {
         text
     }
 
+    fn number_at(value: &Value, index: usize) -> f64 {
+        value.get(index).and_then(Value::as_f64).unwrap_or(f64::NAN)
+    }
+
     fn number(value: &Value, key: &str) -> f64 {
         value.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN)
     }
@@ -745,9 +869,19 @@ mod native {
 
         // Loads: the first with an empty cache, then warm ones.
         let (mut first_rows, mut whole) = (Vec::new(), Vec::new());
+        let mut timelines = Vec::new();
+        let pid = server.pid().to_string();
         let mut setup = None;
         for run in 0..options.runs {
             eprintln!("[{streams}] page load {} of {} ...", run + 1, options.runs);
+            let cpu_before = crate::support::cpu_time(&pid);
+            // Before the cold load: what devcluster did on its own since it answered.
+            let idle = (run == 0).then(|| {
+                (
+                    ms(cpu_before.saturating_sub(server.ready.1)),
+                    ms(server.ready.0.elapsed()),
+                )
+            });
             browser
                 .open(
                     &list_url,
@@ -755,6 +889,10 @@ mod native {
                     &mut setup,
                 )
                 .await?;
+            browser
+                .wait_for("(b.first > 0) ? true : null", PAGE_LIMIT, "the first rows")
+                .await?;
+            let cpu_first = crate::support::cpu_time(&pid);
             let times = browser
             .wait_for(
                 "(b.first > 0 && b.complete > 0) ? {first: b.first, complete: b.complete, rowcount: b.rowcount} : null",
@@ -764,6 +902,18 @@ mod native {
             .await?;
             first_rows.push(number(&times, "first"));
             whole.push(number(&times, "complete"));
+            let mut timeline = browser.eval(TIMELINE, vec![]).await?;
+            if let Some(fields) = timeline.as_object_mut() {
+                fields.insert(
+                    "server_cpu_ms".into(),
+                    json!(ms(cpu_first.saturating_sub(cpu_before))),
+                );
+                if let Some((idle_cpu, idle_wall)) = idle {
+                    fields.insert("server_cpu_before_ms".into(), json!(idle_cpu));
+                    fields.insert("server_wall_before_ms".into(), json!(idle_wall));
+                }
+            }
+            timelines.push(timeline);
             if run == 0 {
                 let resources = browser
                 .eval(
@@ -808,6 +958,22 @@ mod native {
             "< 300 ms (cold)",
             cold_first < BUDGET_FIRST_ROWS_MS,
         );
+        if let Some(cold) = timelines.first() {
+            report.add(
+                &key("first_rows_timeline_cold"),
+                "cold load → first rows, step by step (ms from navigation start; [server] = request sent → first byte)",
+                timeline_text(cold),
+                cold.clone(),
+            );
+        }
+        if let Some(warm) = timelines.get(1..).and_then(<[Value]>::last) {
+            report.add(
+                &key("first_rows_timeline_warm"),
+                "warm load (the last) → first rows, step by step",
+                timeline_text(warm),
+                warm.clone(),
+            );
+        }
         let cold_whole = whole.first().copied().unwrap_or(f64::NAN);
         let warm_whole = warm(&whole);
         report.add(

@@ -3,7 +3,10 @@
 //!
 //! A [`LiveList`] lists in chunks (`limit`/`continue`), showing the first chunk at once and
 //! counting the rest in from `remainingItemCount`, then watches from the list's
-//! `resourceVersion` with bookmarks. A watch the server closes is reopened from the last version
+//! `resourceVersion` with bookmarks. The second chunk is asked for only once the first is on
+//! screen ([`LiveList::shown`]): a big chunk's arrival and parsing would otherwise hold up the
+//! paint of the first rows. A page's secondary list can wait for its main list the same way
+//! ([`LiveList::later_chunks_after`]). A watch the server closes is reopened from the last version
 //! seen; one that breaks is reopened with exponential backoff (1 s doubling to 30 s) after a
 //! cheap reachability check; `410 Expired` (as an HTTP status or an `ERROR` event) lists again;
 //! `401` ends the session.
@@ -39,6 +42,9 @@ const MAX_RETRY_SECONDS: u32 = 30;
 /// one closed sooner without a word counts as a failure, so a misbehaving server is not
 /// hammered in a tight loop.
 const QUIET_CLOSE_MILLIS: f64 = 5_000.0;
+/// Where no frame comes (a hidden tab paints nothing), the list goes on after this long
+/// instead of waiting for the first chunk to be painted.
+const PAINT_WAIT: Duration = Duration::from_millis(100);
 
 /// An object a [`LiveList`] can hold: it has metadata, and a small summary computed once per
 /// change (for example a sort key) so pages need not re-derive it for every object each frame.
@@ -259,6 +265,8 @@ struct Runtime<T: LiveObject> {
     listed_once: bool,
     /// Applied to every object as it arrives, before it is stored (see [`LiveList::compacting`]).
     compact: fn(&mut T),
+    /// What the first list's later chunks wait for (see [`LiveList::later_chunks_after`]).
+    after: Option<Signal<bool>>,
 }
 
 impl<T: LiveObject> Runtime<T> {
@@ -276,6 +284,7 @@ impl<T: LiveObject> Runtime<T> {
             attempt: 0,
             listed_once: false,
             compact: |_| {},
+            after: None,
         }
     }
 
@@ -303,6 +312,7 @@ pub struct LiveList<T: LiveObject> {
     error: RwSignal<Option<ApiError>>,
     selector: RwSignal<String>,
     applied_version: RwSignal<Option<String>>,
+    shown: RwSignal<bool>,
 }
 
 impl<T: LiveObject> Clone for LiveList<T> {
@@ -333,6 +343,7 @@ impl<T: LiveObject> LiveList<T> {
             error: RwSignal::new(None),
             selector: RwSignal::new(String::new()),
             applied_version: RwSignal::new(None),
+            shown: RwSignal::new(false),
         }
     }
 
@@ -342,6 +353,16 @@ impl<T: LiveObject> LiveList<T> {
     pub fn compacting(self, compact: fn(&mut T)) -> Self {
         self.runtime
             .try_update_value(|runtime| runtime.compact = compact);
+        self
+    }
+
+    /// Makes the list ask for its chunks after the first only once `gate` holds, typically
+    /// another list's [`Self::shown`]: a page's secondary list (the Deployments behind USED BY)
+    /// then does not hold up the first rows of its main one, while a small project, listed in
+    /// one chunk, is complete as soon as before.
+    pub fn later_chunks_after(self, gate: Signal<bool>) -> Self {
+        self.runtime
+            .try_update_value(|runtime| runtime.after = Some(gate));
         self
     }
 
@@ -371,6 +392,7 @@ impl<T: LiveObject> LiveList<T> {
         self.error.try_set(None);
         self.selector.try_set(selector);
         self.applied_version.try_set(None);
+        self.shown.try_set(false);
         self.list(generation);
     }
 
@@ -424,6 +446,13 @@ impl<T: LiveObject> LiveList<T> {
     /// The label selector the list is listed and watched with (server-side `labelSelector`).
     pub fn selector(self) -> Signal<String> {
         self.selector.into()
+    }
+
+    /// Whether the first chunk of the list (since the last [`Self::start`]) is on screen: once
+    /// it has been painted, or at once when it was the whole list. A page's secondary list
+    /// waits for it ([`Self::later_chunks_after`]), so the first rows do not wait for that.
+    pub fn shown(self) -> Signal<bool> {
+        self.shown.into()
     }
 
     /// The resourceVersion of the newest state shown: the list's once it is complete, then the
@@ -483,9 +512,19 @@ impl<T: LiveObject> LiveList<T> {
                 let Some((client, url)) = self.url(&query) else {
                     return;
                 };
+                // The first chunk of a page's list is what its first rows wait for: its steps go
+                // on the performance timeline (see `mark`).
+                let first_chunk =
+                    first && token.is_none() && !self.shown.try_get_untracked().unwrap_or(true);
+                if first_chunk {
+                    mark("live: first chunk asked for", &url);
+                }
                 let result = client.get::<List<T>>(&url).await;
                 if !self.current(generation) {
                     return;
+                }
+                if first_chunk {
+                    mark("live: first chunk parsed", &url);
                 }
                 let list = match result {
                     Ok(list) => list,
@@ -533,10 +572,32 @@ impl<T: LiveObject> LiveList<T> {
                     self.version.try_update(|version| *version += 1);
                     self.loaded.try_set(loaded);
                     self.total.try_set(Some(loaded + remaining.unwrap_or(0)));
+                    if first_chunk {
+                        mark("live: first chunk stored", &url);
+                        if next.is_some() {
+                            // The first rows are painted before more is asked for.
+                            painted().await;
+                            if !self.current(generation) {
+                                return;
+                            }
+                            mark("live: first chunk painted", &url);
+                        }
+                        self.shown.try_set(true);
+                    }
                 } else if let Some(fresh) = target {
                     store(fresh);
                 }
                 if next.is_some() {
+                    let gate = self.runtime.try_with_value(|runtime| runtime.after);
+                    if let (true, Some(Some(gate))) = (first, gate) {
+                        // Until what the later chunks wait for holds (looked at once a frame).
+                        while !gate.try_get_untracked().unwrap_or(true) {
+                            painted().await;
+                            if !self.current(generation) {
+                                return;
+                            }
+                        }
+                    }
                     token = next;
                     continue;
                 }
@@ -809,6 +870,37 @@ impl<T: LiveObject> LiveList<T> {
             }
         });
     }
+}
+
+/// Puts `what` for the collection at `url` on the page's performance timeline
+/// (`performance.mark`), where the console benchmark reads how long each step took.
+fn mark(what: &str, url: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(&format!("{what} {url}"));
+    }
+}
+
+/// Resolves once the browser has painted what the page shows now (its next animation frame,
+/// then a task), or after [`PAINT_WAIT`] where no frame comes.
+async fn painted() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let after_frame = resolve.clone();
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    let _ = after_frame.call0(&wasm_bindgen::JsValue::UNDEFINED);
+                },
+                Duration::ZERO,
+            );
+        });
+        set_timeout(
+            move || {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+            },
+            PAINT_WAIT,
+        );
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 #[cfg(test)]

@@ -598,27 +598,53 @@ impl Cluster {
                 None => return bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"),
             },
         };
+        // A page starts right after the continue token's position (one search, not a walk
+        // over the objects before it), in the store's order: namespace, then name.
+        let namespace = target.namespace.as_deref();
+        let mut objects: Box<dyn Iterator<Item = (&ObjectKey, &Arc<Value>)>> = match &after {
+            Some(after) => {
+                let (after_namespace, after_name) = after.split_once('/').unwrap_or(("", after));
+                Box::new(self.store.list_after(
+                    resource.id(),
+                    namespace,
+                    (after_namespace, after_name),
+                ))
+            }
+            None => Box::new(self.store.list(resource.id(), namespace)),
+        };
+        let selecting = !labels.is_empty() || fields != FieldSelector::default();
         let mut items: Vec<Value> = Vec::new();
+        let mut last: Option<&ObjectKey> = None;
         let mut next = None;
         let mut remaining = 0_i64;
-        for (key, object) in self.store.list(resource.id(), target.namespace.as_deref()) {
-            let position = format!("{}/{}", key.namespace, key.name);
-            if after.as_ref().is_some_and(|after| position <= *after) {
-                continue;
-            }
+        while let Some((key, object)) = objects.next() {
             if !selected(object, &labels, &fields) {
                 continue;
             }
             if limit.is_some_and(|limit| items.len() >= limit) {
                 if next.is_none() {
-                    next = items
-                        .last()
-                        .map(|_| encode_continue(list_version, &last_position(&items)));
+                    next = last.map(|key| {
+                        encode_continue(list_version, &format!("{}/{}", key.namespace, key.name))
+                    });
+                }
+                if !selecting {
+                    // Without a selector every later object counts: a first page knows how
+                    // many from the store's count, a later one counts the rest without
+                    // looking at them.
+                    remaining = match after {
+                        None => self
+                            .store
+                            .count(resource.id(), namespace)
+                            .saturating_sub(items.len()),
+                        Some(_) => 1 + objects.count(),
+                    } as i64;
+                    break;
                 }
                 remaining += 1;
                 continue;
             }
             items.push(self.present(resource, object));
+            last = Some(key);
         }
         let mut meta = json!({"resourceVersion": list_version.to_string()});
         if let Some(token) = next {
@@ -633,15 +659,13 @@ impl Cluster {
                 &table::table(resource.kind, &refs, request.now_millis, include, meta),
             );
         }
-        ApiResponse::json(
-            200,
-            &json!({
-                "kind": format!("{}List", resource.kind),
-                "apiVersion": resource.group_version(),
-                "metadata": meta,
-                "items": items,
-            }),
-        )
+        // Built as a map: `json!` would serialize `items` into a copy of itself first.
+        let mut list = Map::new();
+        list.insert("kind".into(), json!(format!("{}List", resource.kind)));
+        list.insert("apiVersion".into(), json!(resource.group_version()));
+        list.insert("metadata".into(), meta);
+        list.insert("items".into(), Value::Array(items));
+        ApiResponse::json(200, &Value::Object(list))
     }
 
     fn watch(&self, target: &Target, request: &ApiRequest, query: &QueryParams) -> ApiResponse {
@@ -1720,23 +1744,6 @@ fn selected(object: &Value, labels: &LabelSelector, fields: &FieldSelector) -> b
     fields.matches(object)
 }
 
-fn last_position(items: &[Value]) -> String {
-    items
-        .last()
-        .map(|item| {
-            format!(
-                "{}/{}",
-                item.pointer("/metadata/namespace")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                item.pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-            )
-        })
-        .unwrap_or_default()
-}
-
 fn encode_continue(version: u64, after: &str) -> String {
     format!("{version}:{after}")
         .bytes()
@@ -1820,4 +1827,110 @@ fn resource_list(group: &str, version: &str) -> Value {
         format!("{group}/{version}")
     };
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": entries})
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::seed::{demo_cluster, DEMO_USERS};
+    use crate::{ApiRequest, Cluster};
+    use serde_json::{json, Value};
+
+    const NOW: i64 = 1_780_000_000_000;
+
+    fn send(cluster: &mut Cluster, method: &str, target: &str, body: Option<Value>) -> Value {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let admin = DEMO_USERS.iter().find(|u| u.name == "admin").unwrap();
+        let response = cluster.handle(&ApiRequest {
+            method: method.into(),
+            path: path.into(),
+            query: query.into(),
+            body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+            content_type: "application/json".into(),
+            accept: "application/json".into(),
+            authorization: Some(format!("Bearer {}", admin.token)),
+            now_millis: NOW,
+        });
+        assert!(
+            response.status < 300,
+            "{method} {target}: {}",
+            response.status
+        );
+        response.json_body()
+    }
+
+    /// Every page of a chunked list, with the remainingItemCount each page said.
+    fn pages(cluster: &mut Cluster, collection: &str, query: &str) -> Vec<(Vec<String>, i64)> {
+        let mut pages = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let continued = token.map(|t| format!("&continue={t}")).unwrap_or_default();
+            let page = send(
+                cluster,
+                "GET",
+                &format!("{collection}?{query}{continued}"),
+                None,
+            );
+            let names = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| {
+                    format!(
+                        "{}/{}",
+                        item["metadata"]["namespace"].as_str().unwrap(),
+                        item["metadata"]["name"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            let remaining = page["metadata"]["remainingItemCount"].as_i64().unwrap_or(0);
+            pages.push((names, remaining));
+            match page["metadata"]["continue"].as_str() {
+                Some(next) => token = Some(next.to_owned()),
+                None => return pages,
+            }
+        }
+    }
+
+    #[test]
+    fn chunked_lists_page_in_list_order_and_count_what_is_left() {
+        let mut cluster = demo_cluster(NOW);
+        // Namespace "demo-b" comes after "demo", but as text "demo-b/x" sorts before "demo/…":
+        // pages must follow the store's order (namespace, then name), not that text.
+        send(
+            &mut cluster,
+            "POST",
+            "/api/v1/namespaces",
+            Some(json!({"metadata": {"name": "demo-b"}})),
+        );
+        for name in ["x", "y"] {
+            send(
+                &mut cluster,
+                "POST",
+                "/apis/image.openshift.io/v1/namespaces/demo-b/imagestreams",
+                Some(json!({"metadata": {"name": name, "labels": {"app": "b"}}})),
+            );
+        }
+        let all_streams = "/apis/image.openshift.io/v1/imagestreams";
+        let whole: Vec<String> = pages(&mut cluster, all_streams, "")
+            .into_iter()
+            .flat_map(|(names, _)| names)
+            .collect();
+        assert!(whole.contains(&"demo-b/x".to_owned()), "{whole:?}");
+        for query in ["limit=1", "limit=2", "limit=3&labelSelector=app%3Db"] {
+            let chunked = pages(&mut cluster, all_streams, query);
+            let listed: Vec<String> = chunked.iter().flat_map(|(n, _)| n.clone()).collect();
+            let expected: Vec<String> = if query.contains("labelSelector") {
+                vec!["demo-b/x".into(), "demo-b/y".into()]
+            } else {
+                whole.clone()
+            };
+            assert_eq!(listed, expected, "{query}");
+            // Each page says how many objects the pages after it hold.
+            let mut left = listed.len() as i64;
+            for (names, remaining) in &chunked {
+                left -= names.len() as i64;
+                assert_eq!(*remaining, left, "{query}");
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! derived from them, so controllers need not scan a whole resource on every change.
 
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 /// Where an object lives.
@@ -95,6 +95,9 @@ impl Index {
 #[derive(Debug)]
 pub struct Store {
     objects: BTreeMap<ObjectKey, Arc<Value>>,
+    /// How many objects each (resource, namespace) holds: a list's remainingItemCount without
+    /// walking thousands of objects.
+    counts: HashMap<(&'static str, String), usize>,
     resource_version: u64,
     log: VecDeque<Change>,
     log_capacity: usize,
@@ -114,6 +117,7 @@ impl Store {
     pub fn with_log_capacity(capacity: usize) -> Self {
         Self {
             objects: BTreeMap::new(),
+            counts: HashMap::new(),
             resource_version: 0,
             log: VecDeque::new(),
             log_capacity: capacity.max(1),
@@ -197,12 +201,63 @@ impl Store {
         })
     }
 
+    /// How many objects [`Store::list`] yields for `resource` and `namespace`, without
+    /// walking them.
+    pub fn count(&self, resource: &'static str, namespace: Option<&str>) -> usize {
+        match namespace {
+            Some(namespace) => self
+                .counts
+                .get(&(resource, namespace.to_owned()))
+                .copied()
+                .unwrap_or(0),
+            None => self
+                .counts
+                .iter()
+                .filter(|((r, _), _)| *r == resource)
+                .map(|(_, count)| count)
+                .sum(),
+        }
+    }
+
+    /// The objects [`Store::list`] yields after the one at `after` (namespace, name; it need
+    /// not exist): where the next page of a chunked list starts, found in one search rather
+    /// than by walking the objects before it.
+    pub fn list_after<'a>(
+        &'a self,
+        resource: &'static str,
+        namespace: Option<&'a str>,
+        after: (&str, &str),
+    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Arc<Value>)> + 'a {
+        use std::ops::Bound;
+        let key = |namespace: &str, name: &str| ObjectKey {
+            resource,
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+        };
+        let start = match namespace {
+            // A position before this namespace lists all of it (one after it, nothing).
+            Some(ns) if after.0 < ns => Bound::Included(key(ns, "")),
+            _ => Bound::Excluded(key(after.0, after.1)),
+        };
+        self.objects
+            .range((start, Bound::Unbounded))
+            .take_while(move |(key, _)| {
+                key.resource == resource && namespace.is_none_or(|ns| key.namespace == ns)
+            })
+    }
+
     /// Writes an object, stamping `metadata.resourceVersion`, and records the change.
     pub fn put(&mut self, key: ObjectKey, mut object: Value) -> Arc<Value> {
         self.resource_version += 1;
         set_resource_version(&mut object, self.resource_version);
         let object = Arc::new(object);
         let previous = self.objects.insert(key.clone(), object.clone());
+        if previous.is_none() {
+            *self
+                .counts
+                .entry((key.resource, key.namespace.clone()))
+                .or_default() += 1;
+        }
         for index in self
             .indexes
             .iter_mut()
@@ -231,6 +286,13 @@ impl Store {
     /// Removes an object and records the deletion (the deleted object carries a new version).
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Value>> {
         let removed = self.objects.remove(key)?;
+        let counted = (key.resource, key.namespace.clone());
+        if let Some(count) = self.counts.get_mut(&counted) {
+            *count -= 1;
+            if *count == 0 {
+                self.counts.remove(&counted);
+            }
+        }
         for index in self
             .indexes
             .iter_mut()
@@ -280,6 +342,13 @@ impl Store {
         resource_version: u64,
     ) {
         self.objects = objects;
+        self.counts.clear();
+        for key in self.objects.keys() {
+            *self
+                .counts
+                .entry((key.resource, key.namespace.clone()))
+                .or_default() += 1;
+        }
         self.resource_version = resource_version;
         self.log.clear();
         self.compacted_through = resource_version;
@@ -416,6 +485,41 @@ mod tests {
         store.replace_all(loaded, 9);
         assert!(names(&store, "x").is_empty());
         assert_eq!(names(&store, "y"), ["zz/e"]);
+    }
+
+    #[test]
+    fn counts_and_later_pages_follow_writes_removals_and_loads() {
+        let mut store = Store::default();
+        for (ns, name) in [("a", "1"), ("a", "2"), ("a-b", "0"), ("b", "1"), ("b", "2")] {
+            store.put(key(ns, name), json!({"metadata": {}}));
+        }
+        store.put(key("a", "1"), json!({"metadata": {"labels": {}}}));
+        assert_eq!(
+            store.count("imagestreams", Some("a")),
+            2,
+            "a rewrite adds none"
+        );
+        assert_eq!(store.count("imagestreams", None), 5);
+        assert_eq!(store.count("deployments", None), 0);
+        let after = |store: &Store, ns: Option<&str>, position: (&str, &str)| -> Vec<String> {
+            store
+                .list_after("imagestreams", ns, position)
+                .map(|(k, _)| format!("{}/{}", k.namespace, k.name))
+                .collect()
+        };
+        assert_eq!(after(&store, None, ("a", "2")), ["a-b/0", "b/1", "b/2"]);
+        assert_eq!(after(&store, Some("b"), ("b", "1")), ["b/2"]);
+        assert_eq!(after(&store, Some("b"), ("b", "0")), ["b/1", "b/2"], "gone");
+        assert_eq!(after(&store, Some("b"), ("a", "9")), ["b/1", "b/2"]);
+        assert!(after(&store, Some("a"), ("b", "0")).is_empty());
+        store.remove(&key("a", "1"));
+        store.remove(&key("a", "2"));
+        assert_eq!(store.count("imagestreams", Some("a")), 0);
+        assert_eq!(store.count("imagestreams", None), 3);
+        let loaded = BTreeMap::from([(key("z", "e"), Arc::new(json!({"metadata": {}})))]);
+        store.replace_all(loaded, 9);
+        assert_eq!(store.count("imagestreams", None), 1);
+        assert_eq!(store.count("imagestreams", Some("z")), 1);
     }
 
     #[test]

@@ -134,7 +134,8 @@ fn age(object: &Value, now_millis: i64) -> String {
 fn cells(kind: &str, object: &Value, now: i64) -> Vec<Value> {
     let name = text(object, &["metadata", "name"]);
     match kind {
-        "ImageStream" => match serde_json::from_value::<ImageStream>(object.clone()) {
+        // Read from the stored JSON in place (no copy of it to deserialize from).
+        "ImageStream" => match <ImageStream as serde::Deserialize>::deserialize(object) {
             Ok(stream) => vec![
                 json!(name),
                 json!(image_repository(&stream)),

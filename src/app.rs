@@ -9,7 +9,9 @@ use crate::pages::deployments::DeploymentsPage;
 use crate::pages::imagestream::ImageStreamPage;
 use crate::pages::imagestreams::ImageStreamsPage;
 use crate::pages::imagestreamtag::ImageStreamTagPage;
+use crate::pages::import_image::ImportImagePage;
 use crate::pages::login::LoginPage;
+use crate::pages::new_app::NewAppPage;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
@@ -78,6 +80,14 @@ fn Shell(config: Config) -> impl IntoView {
                     <Route
                         path=path!("/k8s/ns/:ns/deployments/:name")
                         view=|| view! { <RequireLogin><DeploymentPage /></RequireLogin> }
+                    />
+                    <Route
+                        path=path!("/deploy-image/ns/:ns")
+                        view=|| view! { <RequireLogin><NewAppPage /></RequireLogin> }
+                    />
+                    <Route
+                        path=path!("/import-image/ns/:ns")
+                        view=|| view! { <RequireLogin><ImportImagePage /></RequireLogin> }
                     />
                 </Routes>
             </main>

@@ -235,14 +235,6 @@ pub fn StreamGrid(
             padding: 0;
             cursor: pointer;
         }
-        th[aria-sort="ascending"] button::after {
-            content: " ▲";
-            font-size: 0.7rem;
-        }
-        th[aria-sort="descending"] button::after {
-            content: " ▼";
-            font-size: 0.7rem;
-        }
         .name-col {
             width: 22%;
         }

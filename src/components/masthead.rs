@@ -7,9 +7,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use stylers_macro::style;
 
-/// The project in a path like `/k8s/ns/<project>/…`.
+/// The project in a path like `/k8s/ns/<project>/…`, or a form's `/import-image/ns/<project>`
+/// and `/deploy-image/ns/<project>`.
 pub fn project_in_path(path: &str) -> Option<String> {
-    let rest = path.strip_prefix("/k8s/ns/")?;
+    let rest = ["/k8s/ns/", "/import-image/ns/", "/deploy-image/ns/"]
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix))?;
     let project = rest.split('/').next()?;
     (!project.is_empty()).then(|| project.to_owned())
 }
@@ -147,6 +150,9 @@ fn ProjectSwitcher() -> impl IntoView {
         <label>
             "Project "
             <select on:change=choose prop:value=current>
+                // Its own boundary: the app's Suspense would otherwise hide the whole page
+                // (first rows included) until the project list has loaded.
+                <Suspense fallback=|| view! { <option value="">"Loading projects…"</option> }>
                 {move || {
                     let selected = current();
                     match projects.get() {
@@ -173,6 +179,7 @@ fn ProjectSwitcher() -> impl IntoView {
                         None => view! { <option value="">"Loading projects…"</option> }.into_any(),
                     }
                 }}
+                </Suspense>
             </select>
         </label>
     }

@@ -1,9 +1,12 @@
 //! View pieces shared by the screens.
 
+pub mod add_tag;
 pub mod clock;
 pub mod connection_status;
 pub mod copy_button;
+pub mod delete_dialog;
 pub mod error_panel;
+pub mod form_fields;
 pub mod history_timeline;
 pub mod imagestream_table;
 pub mod masthead;

@@ -1,9 +1,12 @@
 //! "Re-import" on a tag row: `oc import-image STREAM:TAG` for a tag that follows an external
 //! image, offered only to people the cluster lets create imagestreamimports in the project.
+//! The outcome is announced through the toaster, whose live region outlives the reload of the
+//! stream that follows a success.
 
 use crate::api::access::{use_permission, Permission};
 use crate::api::{resource_path, ApiCall, IMAGE_V1};
 use crate::auth::Auth;
+use crate::components::toast::use_toaster;
 use imagestream_model::plan::{plan_import, ImportImageOptions};
 use imagestream_model::reference::short_digest;
 use imagestream_model::{ImageStream, ImageStreamImport};
@@ -11,7 +14,8 @@ use leptos::prelude::*;
 
 /// A button that imports `tag` of `stream` again from its source, then calls `imported` so the
 /// page can reload the stream. Disabled, with the reason in its title, when the user lacks
-/// the permission; the outcome (digest or the server's failure) is announced next to it.
+/// the permission; the outcome (digest or the server's failure) is shown next to it and
+/// announced as a toast, which stays when the page reloads the stream.
 #[component]
 pub fn ReimportButton(
     /// The stream as loaded (the plan keeps its tag's import and reference policies).
@@ -23,7 +27,9 @@ pub fn ReimportButton(
     imported: Callback<()>,
 ) -> impl IntoView {
     let auth = expect_context::<Auth>();
+    let toaster = use_toaster();
     let namespace = stream.metadata.namespace().to_owned();
+    let subject = format!("{}:{tag}", stream.metadata.name());
     let allowed = use_permission(
         auth.client.into(),
         Permission::new(
@@ -39,8 +45,9 @@ pub fn ReimportButton(
         format!("You may not import images in project {namespace} (create imagestreamimports)");
     let label = format!("Re-import {tag}");
     let run = move |_| {
+        let subject = subject.clone();
         let options = ImportImageOptions {
-            target: format!("{}:{tag}", stream.metadata.name()),
+            target: subject.clone(),
             ..Default::default()
         };
         let plan = plan_import(&namespace, &options, Some(&stream));
@@ -69,13 +76,17 @@ pub fn ReimportButton(
                     }
                 }
             };
-            busy.set(false);
+            busy.try_set(false);
             match result {
                 Ok(text) => {
-                    outcome.set(Some(text));
+                    toaster.success(format!("{text} into {subject}"));
+                    outcome.try_set(Some(text));
                     imported.run(());
                 }
-                Err(text) => outcome.set(Some(format!("Import failed: {text}"))),
+                Err(text) => {
+                    toaster.error(format!("Re-import of {subject} failed: {text}"));
+                    outcome.try_set(Some(format!("Import failed: {text}")));
+                }
             }
         });
     };

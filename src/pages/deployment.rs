@@ -6,7 +6,7 @@ use crate::api::{resource_path, ApiError, Client, APPS_V1};
 use crate::pages::deployments::dom::{add, set, Builder};
 use crate::pages::deployments::{
     container_images, current_digest, digest_into, page_class, ready_text, state_into, stream_into,
-    tag_into, trigger_text, with_streams, Loaded, LoadedPage, PageKind, ProjectImages,
+    tag_into, trigger_text, with_streams, Loaded, LoadedPage, PageAction, PageKind, ProjectImages,
 };
 use imagestream_model::graph::ImageUse;
 use imagestream_model::time::ago;
@@ -55,7 +55,24 @@ const DEPLOYMENT: PageKind = PageKind {
     load: |client, namespace, name| {
         Box::pin(async move {
             let data = load_deployment(&client, &namespace, &name).await?;
-            Loaded::tree(deployment_tree(&data))
+            // The application is what carries the Deployment's `app` label (what
+            // `oc new-app` sets on everything it creates).
+            let app = data.deployments.first().and_then(|deployment| {
+                deployment
+                    .metadata
+                    .labels
+                    .as_ref()?
+                    .get("app")
+                    .filter(|app| !app.is_empty())
+                    .cloned()
+            });
+            let mut loaded = Loaded::tree(deployment_tree(&data))?;
+            loaded.action = Some(PageAction::DeleteApp {
+                namespace,
+                app,
+                deployment: name,
+            });
+            Ok(loaded)
         })
     },
 };

@@ -8,6 +8,7 @@ use crate::api::{resource_path, ApiError, Client, APPS_V1, IMAGE_V1};
 use crate::auth::Auth;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::copy_button::CopyButton;
+use crate::components::delete_dialog::{delete_button, DeleteAllButton, DeleteSpec};
 use crate::components::history_timeline::HistoryTimeline;
 use crate::components::project_map::project_map;
 use crate::live::{Connection, LiveList};
@@ -19,7 +20,7 @@ use imagestream_model::tags::{self, HistoryEvent};
 use imagestream_model::workload::image_triggers;
 use imagestream_model::{Deployment, ImageStream, List};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
@@ -683,6 +684,62 @@ pub struct Loaded {
     pub timeline: Option<(String, Vec<HistoryEvent>)>,
     /// The content below the timeline.
     pub after: Option<Element>,
+    /// What the heading offers to do with the object.
+    pub action: Option<PageAction>,
+}
+
+/// An action in a loaded page's heading.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageAction {
+    /// Delete one tag (`oc tag -d`); afterwards the stream's page.
+    DeleteTag {
+        /// The project.
+        namespace: String,
+        /// The stream.
+        stream: String,
+        /// The tag.
+        tag: String,
+    },
+    /// Delete the application a Deployment belongs to (`oc delete all -l app=NAME`), or the
+    /// Deployment alone when it has no `app` label; afterwards the Deployments list.
+    DeleteApp {
+        /// The project.
+        namespace: String,
+        /// The Deployment's `app` label.
+        app: Option<String>,
+        /// The Deployment.
+        deployment: String,
+    },
+}
+
+/// The button for `action`, going to `navigate`'s destination once it is done.
+fn action_view(
+    action: PageAction,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let href = match &action {
+        PageAction::DeleteTag {
+            namespace, stream, ..
+        } => stream_href(&StreamRef {
+            namespace: namespace.clone(),
+            name: stream.clone(),
+        }),
+        PageAction::DeleteApp { namespace, .. } => format!("/k8s/ns/{namespace}/deployments"),
+    };
+    let after = Callback::new(move |()| navigate(&href, Default::default()));
+    // One button type for both: no type-erased view in between.
+    delete_button(match action {
+        PageAction::DeleteTag {
+            namespace,
+            stream,
+            tag,
+        } => DeleteSpec::tag(namespace, stream, tag, after, None, false),
+        PageAction::DeleteApp {
+            namespace,
+            app,
+            deployment,
+        } => DeleteSpec::app(namespace, app, deployment, after),
+    })
 }
 
 impl Loaded {
@@ -750,6 +807,14 @@ pub fn LoadedPage(kind: PageKind) -> impl IntoView {
     let namespace = move || params.read().get("ns").unwrap_or_default();
     let name = move || percent_decode(&params.read().get("name").unwrap_or_default());
     let data = LocalResource::new(move || (kind.load)(auth.client.get(), namespace(), name()));
+    let navigate = use_navigate();
+    let action = move || {
+        let action = data.with(|loaded| match loaded {
+            Some(Ok(loaded)) => loaded.action.clone(),
+            _ => None,
+        })?;
+        Some(action_view(action, navigate.clone()))
+    };
     let class = style! {
         h1 {
             overflow-wrap: anywhere;
@@ -773,7 +838,10 @@ pub fn LoadedPage(kind: PageKind) -> impl IntoView {
         .then(|| view! { class=class, <span class="kind" aria-hidden="true">{kind.badge}</span> });
     view! { class=class,
         {back}
-        <h1>{badge} {move || (kind.title)(&namespace(), &name())}</h1>
+        <div class="heading">
+            <h1>{badge} {move || (kind.title)(&namespace(), &name())}</h1>
+            <div class="actions">{action}</div>
+        </div>
         <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
         <Suspense fallback=move || view! { <p role="status">{kind.loading}</p> }>
             {move || {
@@ -958,10 +1026,16 @@ pub fn DeploymentsPage() -> impl IntoView {
         (!ready() && connection.get() != Connection::Lost)
             .then(|| view! { <p role="status">"Loading deployments…"</p> })
     };
+    // `oc delete all --all`, for the project shown (a new button when the project changes).
+    let delete_all = move || {
+        let namespace = namespace.get();
+        view! { <DeleteAllButton namespace /> }
+    };
     view! {
         <div class="heading">
             <h1>"Deployments"</h1>
             <ConnectionStatus state=connection />
+            <div class="actions">{delete_all}</div>
         </div>
         <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
         {failed}

@@ -1,13 +1,18 @@
 //! One image stream (`oc describe is NAME`): its metadata, how to pull it, its tags with the
 //! image each holds and how the import went, each tag's history, and the raw object.
 
-use crate::api::{resource_path, ApiError, APPS_V1};
+use crate::api::{resource_path, ApiError, APPS_V1, IMAGE_V1};
 use crate::auth::Auth;
+use crate::components::add_tag::AddTagButton;
 use crate::components::clock::use_now;
 use crate::components::copy_button::CopyButton;
+use crate::components::delete_dialog::{
+    delete_tag_permission, use_permissions, DeleteImageStreamButton, DeleteTagButton, DeletionWatch,
+};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::history_timeline::HistoryTimeline;
 use crate::components::reimport::ReimportButton;
+use crate::components::toast::use_toaster;
 use imagestream_model::graph::{ProjectObjects, ReferenceGraph, UseState};
 use imagestream_model::reference::short_digest;
 use imagestream_model::tags::{tag_views, unique_images, ImportStatus, TagSource, TagView};
@@ -15,7 +20,7 @@ use imagestream_model::time::ago;
 use imagestream_model::yaml::to_yaml;
 use imagestream_model::{Deployment, ImageStream, List};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use std::collections::BTreeMap;
 use stylers_macro::style;
 
@@ -60,14 +65,71 @@ pub fn ImageStreamPage() -> impl IntoView {
     let now = use_now();
     let list_href = move || format!("/k8s/ns/{}/imagestreams", namespace());
 
+    // Deleted here (Delete, then the list) or by someone else while the page is open (the
+    // list, with a word about it): either way the page does not stay on a stream that is gone.
+    let toaster = use_toaster();
+    let navigate = use_navigate();
+    let deleting = RwSignal::new(false);
+    let to_list = {
+        let navigate = navigate.clone();
+        Callback::new(move |()| navigate(&list_href(), Default::default()))
+    };
+    let watch = DeletionWatch::new(auth, move || {
+        if deleting.get_untracked() {
+            return;
+        }
+        let (namespace, name) = params.with_untracked(|params| {
+            (
+                params.get("ns").unwrap_or_default(),
+                params.get("name").unwrap_or_default(),
+            )
+        });
+        toaster.info(format!("Image stream {name} was deleted"));
+        navigate(
+            &format!("/k8s/ns/{namespace}/imagestreams"),
+            Default::default(),
+        );
+    });
+    Effect::new(move |_| {
+        let loaded = stream.with(|loaded| match loaded {
+            Some(Ok(stream)) => Some(resource_path(
+                IMAGE_V1,
+                Some(stream.metadata.namespace()),
+                "imagestreams",
+                Some(stream.metadata.name()),
+            )),
+            _ => None,
+        });
+        match loaded {
+            Some(path) => watch.start(path),
+            None => watch.stop(),
+        }
+    });
+    let reload_page = Callback::new(move |()| resource.refetch());
+    let delete = move || {
+        let (namespace, name) = (namespace(), name());
+        view! {
+            <DeleteImageStreamButton
+                namespace
+                name
+                after=to_list
+                reload=reload_page
+                busy=deleting
+            />
+        }
+    };
+
     view! {
         <p class="back">
             <a href=list_href>"← Image streams"</a>
         </p>
-        <h1>
-            <span class="kind" aria-hidden="true">"IS"</span>
-            {name}
-        </h1>
+        <div class="heading">
+            <h1>
+                <span class="kind" aria-hidden="true">"IS"</span>
+                {name}
+            </h1>
+            <div class="actions">{delete}</div>
+        </div>
         <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
         <Suspense fallback=|| view! { <p role="status">"Loading image stream…"</p> }>
             {move || {
@@ -521,6 +583,7 @@ fn StreamDetails(
         </div>
         <section aria-labelledby="tags-heading">
             <h2 id="tags-heading">"Tags"</h2>
+            <AddTagButton stream=object.clone() added=reload />
             <TagsTable views=views.clone() by_name object namespace=namespace.clone() uses reload now />
         </section>
         <section aria-labelledby="history-heading">
@@ -562,6 +625,8 @@ fn TagsTable(
     now: ReadSignal<i64>,
 ) -> impl IntoView {
     let stream = object.metadata.name().to_owned();
+    // Asked once for every row's Delete.
+    let may_delete_tags = use_permissions(vec![delete_tag_permission(&namespace)]);
     let class = style! {
         .mono {
             font-family: var(--mono);
@@ -681,6 +746,17 @@ fn TagsTable(
             .then(|| {
                 view! { <ReimportButton stream=object.clone() tag=view.name.clone() imported=reload /> }
             });
+            // `oc tag -d STREAM:TAG`; the stream is loaded again once the tag is gone.
+            let delete = view! {
+                <DeleteTagButton
+                    namespace=namespace.clone()
+                    stream=stream.clone()
+                    tag=view.name.clone()
+                    after=reload
+                    allowed=may_delete_tags
+                    compact=true
+                />
+            };
             view! { class=class,
                 <tr>
                     <td class="tag"><a href=tag_href>{view.name.clone()}</a>{alias}</td>
@@ -692,6 +768,7 @@ fn TagsTable(
                         <span class=status_class>{status}</span>
                         {scheduled}
                         {reimport}
+                        {delete}
                     </td>
                     <td>{used_by}</td>
                 </tr>

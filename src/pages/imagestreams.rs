@@ -150,7 +150,12 @@ pub fn ImageStreamsPage() -> impl IntoView {
 
     // Only what the table and USED BY read is kept of each stream (half the memory at 20,000).
     let streams = LiveList::<ImageStream>::new().compacting(compact_for_list);
-    let deployments = LiveList::<Deployment>::new().compacting(compact_deployment);
+    // USED BY needs the Deployments, the first rows do not: past their first chunk they are
+    // listed once the first image streams are on screen, so that their requests and parsing
+    // do not hold those up.
+    let deployments = LiveList::<Deployment>::new()
+        .compacting(compact_deployment)
+        .later_chunks_after(streams.shown());
     Effect::new(move |_| {
         let namespace = namespace.get();
         auth.client.track();
@@ -423,6 +428,17 @@ pub fn ImageStreamsPage() -> impl IntoView {
         <div class="heading" data-live-resource-version=move || streams.applied_version().get()>
             <h1>"Image streams"</h1>
             <ConnectionStatus state=streams.connection() />
+            <div class="actions">
+                <a class="button" href=move || format!("/import-image/ns/{}", namespace.get())>
+                    "Import image"
+                </a>
+                <a
+                    class="button primary"
+                    href=move || format!("/deploy-image/ns/{}", namespace.get())
+                >
+                    "Deploy image"
+                </a>
+            </div>
         </div>
         <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
         <div class="toolbar">

@@ -5,7 +5,8 @@
 use crate::api::{resource_path, ApiError, Client, APPS_V1, IMAGE_V1};
 use crate::pages::deployments::dom::{add, set, Builder};
 use crate::pages::deployments::{
-    deployment_href, digest_into, page_class, state_into, stream_href, Loaded, LoadedPage, PageKind,
+    deployment_href, digest_into, page_class, state_into, stream_href, Loaded, LoadedPage,
+    PageAction, PageKind,
 };
 use imagestream_model::graph::{ImageUse, ProjectObjects, ReferenceGraph, StreamRef, WorkloadKind};
 use imagestream_model::reference::short_digest;
@@ -351,11 +352,18 @@ fn tag_page(data: &TagData) -> Loaded {
         root
     });
     let timeline = (!history.is_empty()).then(|| (tag.to_owned(), history));
+    let (stream, _) = split_name(data.istag.metadata.name());
+    let action = Some(PageAction::DeleteTag {
+        namespace: data.istag.metadata.namespace().to_owned(),
+        stream: stream.to_owned(),
+        tag: tag.to_owned(),
+    });
     Loaded {
         before,
         copies,
         timeline,
         after,
+        action,
     }
 }
 

@@ -5,4 +5,6 @@ pub mod deployments;
 pub mod imagestream;
 pub mod imagestreams;
 pub mod imagestreamtag;
+pub mod import_image;
 pub mod login;
+pub mod new_app;

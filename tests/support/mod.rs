@@ -14,6 +14,12 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+/// WebDriver's keys (Tab, Enter, Space, Backspace, Escape…), for [`Session::press`]: `&Key::Tab`
+/// is the key's code as text, and `Key::Shift + &Key::Tab` a chord. (Not every test crate
+/// presses keys, hence the allow, as `dead_code` above.)
+#[allow(unused_imports)]
+pub use fantoccini::key::Key;
+
 /// How long to wait for something to appear on screen before failing.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -181,33 +187,9 @@ impl Session {
         }
     }
 
-    /// Clicks the button whose visible text is `name`.
+    /// Clicks the enabled button whose visible text is `name`.
     pub async fn click_button(&self, name: &str) {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let clicked = self
-                .browser
-                .execute(
-                    r#"const [name] = arguments;
-                       const button = [...document.querySelectorAll('button')].find(b => b.innerText.trim() === name && !b.disabled);
-                       if (!button) return false;
-                       button.click();
-                       return true;"#,
-                    vec![json!(name)],
-                )
-                .await
-                .expect("button query failed");
-            if clicked == json!(true) {
-                return;
-            }
-            if Instant::now() > deadline {
-                panic!(
-                    "no enabled button named {name:?}; buttons: {:?}",
-                    self.by_role("button").await
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        self.click_button_in("button", name, ButtonName::Text).await;
     }
 
     /// Clicks the link whose visible text is `name` (as a person would, so the router sees it).
@@ -535,4 +517,284 @@ pub fn deployment(name: &str, container: &str, image: &str, annotations: Value) 
             }
         }
     })
+}
+
+impl Session {
+    /// Clicks the enabled button whose accessible name (`aria-label`, else its text) is `name`,
+    /// for buttons that share their visible text (a "Delete" on every row).
+    pub async fn click_named_button(&self, name: &str) {
+        self.click_button_in("button", name, ButtonName::Accessible)
+            .await;
+    }
+
+    /// Whether the button named `name` (as [`Self::click_named_button`] names it) is disabled,
+    /// and its title (where a disabled action says why), once the button says either.
+    pub async fn button_state(&self, name: &str) -> (bool, String) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let state = self
+                .browser
+                .execute(
+                    r#"const [name] = arguments;
+                       const b = [...document.querySelectorAll('button')].find(b => (b.getAttribute('aria-label') || b.innerText.trim()) === name);
+                       return b ? [b.disabled, b.title || ''] : null;"#,
+                    vec![json!(name)],
+                )
+                .await
+                .expect("button query failed");
+            let disabled = state[0].as_bool();
+            let title = state[1].as_str().unwrap_or_default().to_owned();
+            // A button waiting for a permission check is disabled without a reason yet.
+            if let Some(disabled) = disabled.filter(|disabled| !disabled || !title.is_empty()) {
+                return (disabled, title);
+            }
+            if Instant::now() > deadline {
+                return (disabled.unwrap_or(false), title);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The visible text of the open modal dialog, once it contains `text`.
+    pub async fn dialog_with(&self, text: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let shown = self
+                .browser
+                .execute(
+                    "const d = document.querySelector('dialog[open]'); return d ? d.innerText : null;",
+                    vec![],
+                )
+                .await
+                .expect("dialog query failed");
+            let shown = shown.as_str().map(str::to_owned);
+            if let Some(shown) = shown.as_ref().filter(|shown| shown.contains(text)) {
+                return shown.clone();
+            }
+            if Instant::now() > deadline {
+                panic!("no open dialog showing {text:?}; the open dialog shows {shown:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the enabled button with visible text `name` inside the open dialog.
+    pub async fn click_in_dialog(&self, name: &str) {
+        self.click_button_in("dialog[open] button", name, ButtonName::Text)
+            .await;
+    }
+
+    /// Clicks the first enabled button matching `buttons` (a CSS selector) whose name, told
+    /// `by` its visible text or its accessible name, is `name`, once there is one: the one loop
+    /// behind [`Self::click_button`], [`Self::click_named_button`] and [`Self::click_in_dialog`].
+    async fn click_button_in(&self, buttons: &str, name: &str, by: ButtonName) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let clicked = self
+                .browser
+                .execute(
+                    r#"const [buttons, name, accessible] = arguments;
+                       const named = b => (accessible && b.getAttribute('aria-label')) || b.innerText.trim();
+                       const button = [...document.querySelectorAll(buttons)].find(b => named(b) === name && !b.disabled);
+                       if (!button) return false;
+                       button.click();
+                       return true;"#,
+                    vec![
+                        json!(buttons),
+                        json!(name),
+                        json!(matches!(by, ButtonName::Accessible)),
+                    ],
+                )
+                .await
+                .expect("button query failed");
+            if clicked == json!(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "no enabled button named {name:?} matches {buttons:?}; buttons: {:?}",
+                    self.by_role("button").await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Types keys (text or [`Key`]s) into whatever has the focus, as a person at the keyboard
+    /// would.
+    pub async fn press(&self, keys: &str) {
+        let focused = self
+            .browser
+            .active_element()
+            .await
+            .expect("the focused element");
+        focused.send_keys(keys).await.expect("send keys");
+    }
+
+    /// The accessible name (`aria-label`, else text) of the focused element, and whether it is
+    /// inside an open modal dialog.
+    pub async fn focused(&self) -> (String, bool) {
+        let found = self
+            .browser
+            .execute(
+                r#"const e = document.activeElement;
+                   if (!e) return ['', false];
+                   return [(e.getAttribute('aria-label') || e.innerText || e.tagName).trim(), !!e.closest('dialog:modal')];"#,
+                vec![],
+            )
+            .await
+            .expect("focus query failed");
+        (
+            found[0].as_str().unwrap_or_default().to_owned(),
+            found[1].as_bool().unwrap_or(false),
+        )
+    }
+
+    /// The id of the element that has the keyboard focus (empty when it has none).
+    pub async fn focused_id(&self) -> String {
+        self.script(
+            "return document.activeElement ? document.activeElement.id : '';",
+            "focus query",
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+}
+
+/// How [`Session::click_button_in`] tells buttons apart: by what they show, or by their
+/// accessible name (`aria-label`, else what they show).
+#[derive(Clone, Copy)]
+enum ButtonName {
+    Text,
+    Accessible,
+}
+
+/// The token of devcluster's `viewer`, who may look at project demo but change nothing there:
+/// how tests see what a person without permission is shown.
+pub const VIEWER_TOKEN: &str = "sha256~viewer-devcluster-token";
+
+/// The short form of a digest the console shows: the first 12 hex digits of `sha256:…`.
+pub fn short(digest: &str) -> &str {
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    &hex[..12]
+}
+
+impl Session {
+    /// Runs `script` in the page and returns what it returns; `what` names it in the failure
+    /// message (for reading state that no role or label reaches, e.g. a field's value).
+    pub async fn script(&self, script: &str, what: &str) -> Value {
+        self.browser
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|err| panic!("{what}: {err}"))
+    }
+
+    /// Runs `script` in the page until it returns something other than null or false, and
+    /// returns that; `what` names the wait in the failure message.
+    pub async fn wait_until(&self, script: &str, what: &str) -> Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let value = self.script(script, "page query").await;
+            if !value.is_null() && value != json!(false) {
+                return value;
+            }
+            if Instant::now() > deadline {
+                panic!("waited in vain for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the button showing `name` is enabled (e.g. once the permission check has
+    /// answered).
+    pub async fn wait_for_enabled_button(&self, name: &str) {
+        let script = format!(
+            "const b = [...document.querySelectorAll('button')].find(b => b.innerText.trim() === {}); return b && !b.disabled;",
+            json!(name)
+        );
+        self.wait_until(&script, &format!("{name} to be enabled"))
+            .await;
+    }
+
+    /// What the first element matching `selector` shows now (its `innerText`); empty when
+    /// nothing matches.
+    pub async fn inner_text(&self, selector: &str) -> String {
+        self.browser
+            .execute(
+                "const el = document.querySelector(arguments[0]); return el ? el.innerText : '';",
+                vec![json!(selector)],
+            )
+            .await
+            .expect("text query")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Waits until the element matching `selector` shows (innerText) something containing
+    /// `text`, and returns what it shows.
+    pub async fn wait_for_text(&self, selector: &str, text: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let shown = self.inner_text(selector).await;
+            if shown.contains(text) {
+                return shown;
+            }
+            if Instant::now() > deadline {
+                panic!("{selector} never showed {text:?}; it shows {shown:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// What the toast live region with `role` says now: `status` (results) or `alert`
+    /// (failures); empty when it says nothing.
+    pub async fn toast(&self, role: &str) -> String {
+        self.inner_text(&format!(".toasts [role={role}]")).await
+    }
+
+    /// Waits until the toast live region with `role` (`status` for results, `alert` for
+    /// failures) says `text`, and returns all it says.
+    pub async fn wait_for_toast(&self, role: &str, text: &str) -> String {
+        self.wait_for_text(&format!(".toasts [role={role}]"), text)
+            .await
+    }
+
+    /// The value of the form control labelled `label`.
+    pub async fn value_of(&self, label: &str) -> String {
+        self.labelled(label)
+            .await
+            .prop("value")
+            .await
+            .expect("read the value")
+            .unwrap_or_default()
+    }
+
+    /// Clicks the form control labelled `label`, as a person ticks a checkbox.
+    pub async fn click_labelled(&self, label: &str) {
+        self.labelled(label)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|err| panic!("click {label:?}: {err}"));
+    }
+
+    /// Logs in on the login page with `token` and waits until the masthead names `user`.
+    pub async fn log_in(&self, token: &str, user: &str) {
+        self.open("/login").await;
+        self.fill("Token", token).await;
+        self.click_button("Log in").await;
+        self.wait_for_role("banner", &format!("Logged in as {user}"))
+            .await;
+    }
+}
+
+impl Session {
+    /// The `oc` command a form shows as its equivalent (Import image, Deploy image), once shown.
+    pub async fn equivalent_command(&self) -> String {
+        self.text_of("pre[aria-label='Equivalent oc command']")
+            .await
+    }
 }

@@ -48,6 +48,13 @@ impl ExternalRegistry {
         Some(ExternalRegistry { registry, work })
     }
 
+    /// Pushes the same image to `destination` (`HOST:PORT/REPOSITORY:TAG`), e.g. to
+    /// devcluster's integrated registry, as `docker push` / `skopeo copy` would.
+    pub fn push(&self, destination: &str) {
+        let layout = oci_layout(&self.work.0, false);
+        skopeo_copy(&self.work.0, &layout, destination, &[]);
+    }
+
     /// `127.0.0.1:PORT`.
     pub fn host(&self) -> String {
         self.registry.host()

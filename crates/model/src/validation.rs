@@ -452,7 +452,7 @@ pub fn derive_app_name(image: &str) -> Result<String, AppNameError> {
         return Err(AppNameError::TooShort(suggested.to_string()));
     }
     let cleaned: String = suggested
-        .to_lowercase()
+        .to_ascii_lowercase()
         .chars()
         .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
         .collect();

@@ -26,7 +26,8 @@ use crate::auth::Auth;
 use crate::components::toast::{use_toaster, Toaster};
 use crate::forms::conflict_explanation;
 use crate::pages::deployments::dom::{self, add, set, Builder};
-use imagestream_model::graph::{ImageUse, ProjectObjects, ReferenceGraph, UseState};
+use crate::pages::imagestream::use_state_text;
+use imagestream_model::graph::{ImageUse, ProjectObjects, ReferenceGraph};
 use imagestream_model::plan::{plan_delete_app, AllResource, ALL_RESOURCES};
 use imagestream_model::reference::short_digest;
 use imagestream_model::tags::{alias_target, tag_views};
@@ -306,14 +307,7 @@ fn use_detail(image_use: &ImageUse, stream: &str) -> String {
         (None, Some(digest)) => format!("{stream}@{}", short_digest(digest)),
         (None, None) => stream.to_owned(),
     };
-    let state = match image_use.state {
-        UseState::Current => "current".to_owned(),
-        UseState::Stale { behind: 1 } => "1 version behind".to_owned(),
-        UseState::Stale { behind } => format!("{behind} versions behind"),
-        UseState::Pending => "trigger pending".to_owned(),
-        UseState::NotInHistory => "image not in the tag's history".to_owned(),
-        UseState::Unresolved => "tag has no image".to_owned(),
-    };
+    let state = use_state_text(image_use.state);
     format!("container {} runs {what} ({state})", image_use.container)
 }
 

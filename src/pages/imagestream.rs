@@ -204,8 +204,8 @@ fn uses_by_tag(stream: &ImageStream, deployments: &[Deployment]) -> BTreeMap<Str
     by_tag
 }
 
-/// How a use reads in the USED BY column.
-fn use_state_text(state: UseState) -> String {
+/// How a use reads in the USED BY column, and in the delete dialog's "Still referenced by".
+pub(crate) fn use_state_text(state: UseState) -> String {
     match state {
         UseState::Current => "current".into(),
         UseState::Stale { behind: 1 } => "1 version behind".into(),

@@ -2,6 +2,8 @@
 # Prints the size of what a browser downloads from dist/: raw, gzip -9 and brotli -q 11 bytes
 # of every wasm, JS and CSS file, grouped by when it is fetched, with a total per group:
 #   first load    the files dist/index.html names (what every visit downloads; the budget)
+#   page chunks   the pages split off by scripts/split-build.sh, each fetched on the first
+#                 visit to its route
 #   demo worker   the in-browser demo cluster (crates/demo), fetched only when someone
 #                 chooses "Explore a demo cluster"
 #   other         anything else in dist/ (nothing, normally)
@@ -19,6 +21,8 @@ group_of() {
   local name=${1#"$dist"/}
   if grep -qF -- "$name" "$dist/index.html"; then
     echo "first load"
+  elif [[ $name == pkg-*/* ]]; then
+    echo "page chunks"
   elif [[ $(basename "$name") == imagestream-demo-worker* ]]; then
     echo "demo worker"
   else
@@ -29,7 +33,7 @@ group_of() {
 report=target/bundle-report.md
 mkdir -p target
 {
-  for group in "first load" "demo worker" "other"; do
+  for group in "first load" "page chunks" "demo worker" "other"; do
     rows=""
     total_raw=0 total_gz=0 total_br=0
     while IFS= read -r file; do

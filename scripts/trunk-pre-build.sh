@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Trunk pre-build hook: compiles the console with the same flags trunk will use, so build.rs
-# writes target/stylers.css before trunk links it and trunk's own cargo run is a no-op.
+# Trunk pre-build hook: compiles the console for scripts/split-build.sh (run after trunk's own
+# steps), with the linker's relocations the route splitter needs (.cargo/config.toml). build.rs
+# writes target/stylers.css on the way, before trunk links it.
 set -euo pipefail
 profile=()
 [ "${TRUNK_PROFILE:-debug}" = "release" ] && profile=(--release)

@@ -546,12 +546,12 @@ const mark = step => { const m = performance.getEntriesByType('mark').find(m => 
 const tasks = b.longTasks.filter(t => t[0] < b.first);
 return {
   html: nav ? {start: 0, sent: nav.requestStart, first_byte: nav.responseStart, end: nav.responseEnd, bytes: nav.encodedBodySize || 0} : null,
-  js: find(/\/imagestream-console-[^/]*\.js(\?|$)/),
-  wasm: find(/\/imagestream-console-[^/]*_bg\.wasm(\?|$)/),
+  js: find(/\/imagestream-console[^/]*\.js(\?|$)/),
+  wasm: find(/\/imagestream-console[^/]*_bg\.wasm(\?|$)/),
   config: find(/\/config\.json(\?|$)/),
   user: find(/\/users\/~(\?|$)/),
-  streams: find(/\/imagestreams\?limit=50(&|$)/),
-  deployments: find(/\/deployments\?limit=50(&|$)/),
+  streams: find(/\/imagestreams\?limit=\d+$/),
+  deployments: find(/\/deployments\?limit=\d+$/),
   projects: find(/\/projects(\?|$)/),
   streams_next: find(/\/imagestreams\?limit=500&continue=/),
   dom_content_loaded: nav ? nav.domContentLoadedEventEnd : null,
@@ -570,8 +570,8 @@ return {
             ("wasm", "wasm"),
             ("config.json", "config"),
             ("users/~", "user"),
-            ("image streams limit=50", "streams"),
-            ("Deployments limit=50", "deployments"),
+            ("image streams, first chunk", "streams"),
+            ("Deployments, first chunk", "deployments"),
             ("projects (masthead)", "projects"),
         ];
         let at = |name: &str| timeline.get(name).and_then(Value::as_f64);

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+# The route-splitting tool (scripts/split-build.sh); its helpers crate comes with leptos.
+WASM_SPLIT_VERSION=0.2.4
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 APT_PACKAGES=(chromium chromium-driver docker-registry skopeo brotli)
@@ -42,10 +44,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# wasm-opt comes from npm's binaryen (pinned in package-lock.json); Debian's binaryen is too old
-# and produces a wasm that fails at start-up.
-if [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null | awk '{print $3}')" != "132" ]; then
-  log "installing binaryen from npm"
+if ! grep -qs "^\"wasm_split_cli_support $WASM_SPLIT_VERSION " "${CARGO_HOME:-$HOME/.cargo}/.crates.toml"; then
+  log "installing wasm-split-cli $WASM_SPLIT_VERSION"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
+fi
+
+# From npm, pinned in package-lock.json: wasm-opt (binaryen; Debian's is too old and produces a
+# wasm that fails at start-up) and axe-core (the accessibility audits of tests/e2e_a11y.rs).
+if [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null | awk '{print $3}')" != "132" ] ||
+  [ "$(node -p "require('./node_modules/axe-core/package.json').version" 2>/dev/null)" != "4.14.1" ]; then
+  log "installing binaryen and axe-core from npm"
   npm ci --no-audit --no-fund --silent
 fi
 

@@ -52,6 +52,12 @@ quietly trunk-build trunk build --release
 step "bundle report"
 bash scripts/bundle-report.sh dist
 
+# The static demo (issue 7): the same console for a static host under a sub-path; its
+# end-to-end test serves it with python3 -m http.server.
+step "static demo build (scripts/build-demo.sh)"
+quietly demo-build bash scripts/build-demo.sh --public-url /imagestream-console/ --dist target/demo-dist
+export DEMO_DIST="$root/target/demo-dist"
+
 step "devcluster binary for the end-to-end tests"
 quietly devcluster-build cargo build -p imagestream-devcluster --locked
 

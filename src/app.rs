@@ -2,6 +2,7 @@
 
 use crate::api::{self, session, Client, Config};
 use crate::auth::{Auth, RequireLogin};
+use crate::components::lazy_page::LazyPage;
 use crate::components::masthead::Masthead;
 use crate::components::toast::{provide_toaster, Toasts};
 use crate::pages::deployment::DeploymentPage;
@@ -15,6 +16,7 @@ use crate::pages::new_app::NewAppPage;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
+use wasm_split_helpers::{wasm_split, SplitLoaderError};
 
 /// The whole console. Routes mirror the OpenShift console's (`/k8s/ns/:ns/imagestreams`,
 /// `/k8s/ns/:ns/imagestreamtags/STREAM:TAG`, `/k8s/ns/:ns/deployments/NAME`) so a link copied
@@ -23,7 +25,7 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     let config = LocalResource::new(api::load_config);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading configuration…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{crate::i18n::t("Loading configuration…")}</p> }>
             {move || {
                 config
                     .get()
@@ -42,7 +44,15 @@ pub fn App() -> impl IntoView {
 /// Masthead and routed content, once the configuration is known.
 #[component]
 fn Shell(config: Config) -> impl IntoView {
-    let auth = Auth::start(if session::in_demo() {
+    let mut config = config;
+    // A server chosen on the log-in page (a static demo build connecting to a real cluster).
+    if let Some(server) = session::stored_api_server() {
+        config.api_server = server;
+    }
+    // A build with no server (`"demo": true`) starts in the demo cluster, unless this tab has
+    // a token for a real one or left the demo for one.
+    let start_in_demo = config.demo && session::stored_token().is_none() && !session::left_demo();
+    let auth = Auth::start(if session::in_demo() || start_in_demo {
         Client::in_browser(&config)
     } else {
         Client::new(&config, session::stored_token())
@@ -54,43 +64,95 @@ fn Shell(config: Config) -> impl IntoView {
     provide_context(auth);
     provide_toaster();
     view! {
-        <Router>
+        <Router base=crate::paths::base()>
             <Masthead />
             <Toasts />
             <main>
-                <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
+                <Routes fallback=|| view! { <p>{crate::i18n::t("This page does not exist.")}</p> }>
                     <Route path=path!("/") view=move || view! { <Redirect path=start.clone() /> } />
-                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/login") view=|| view! { <LazyPage load=|| Box::pin(login_page()) /> } />
                     <Route
                         path=path!("/k8s/ns/:ns/imagestreams")
                         view=|| view! { <RequireLogin><ImageStreamsPage /></RequireLogin> }
                     />
                     <Route
                         path=path!("/k8s/ns/:ns/imagestreams/:name")
-                        view=|| view! { <RequireLogin><ImageStreamPage /></RequireLogin> }
+                        view=|| view! { <RequireLogin><LazyPage load=|| Box::pin(imagestream_page()) /></RequireLogin> }
                     />
                     <Route
                         path=path!("/k8s/ns/:ns/imagestreamtags/:name")
-                        view=|| view! { <RequireLogin><ImageStreamTagPage /></RequireLogin> }
+                        view=|| view! { <RequireLogin><LazyPage load=|| Box::pin(imagestreamtag_page()) /></RequireLogin> }
                     />
                     <Route
                         path=path!("/k8s/ns/:ns/deployments")
-                        view=|| view! { <RequireLogin><DeploymentsPage /></RequireLogin> }
+                        view=|| view! { <RequireLogin><LazyPage load=|| Box::pin(deployments_page()) /></RequireLogin> }
                     />
                     <Route
                         path=path!("/k8s/ns/:ns/deployments/:name")
-                        view=|| view! { <RequireLogin><DeploymentPage /></RequireLogin> }
+                        view=|| view! { <RequireLogin><LazyPage load=|| Box::pin(deployment_page()) /></RequireLogin> }
                     />
                     <Route
                         path=path!("/deploy-image/ns/:ns")
-                        view=|| view! { <RequireLogin><NewAppPage /></RequireLogin> }
+                        view=|| view! { <RequireLogin><LazyPage load=|| Box::pin(new_app_page()) /></RequireLogin> }
                     />
                     <Route
                         path=path!("/import-image/ns/:ns")
-                        view=|| view! { <RequireLogin><ImportImagePage /></RequireLogin> }
+                        view=|| view! { <RequireLogin><LazyPage load=|| Box::pin(import_image_page()) /></RequireLogin> }
+                    />
+                    // Chrome-less views for dashboards' iframes (no masthead; their own log-in link).
+                    <Route
+                        path=path!("/embed/ns/:ns/imagestreams/:name")
+                        view=|| view! { <LazyPage load=|| Box::pin(crate::pages::embed::embed_page()) /> }
+                    />
+                    <Route
+                        path=path!("/embed/ns/:ns/imagestreamtags/:name")
+                        view=|| view! { <LazyPage load=|| Box::pin(crate::pages::embed::embed_page()) /> }
+                    />
+                    <Route
+                        path=path!("/embed/ns/:ns/deployments")
+                        view=|| view! { <LazyPage load=|| Box::pin(crate::pages::embed::embed_page()) /> }
                     />
                 </Routes>
             </main>
         </Router>
     }
+}
+
+// Split points: each page below is cut into its own wasm chunk by scripts/split-build.sh and
+// fetched on the first visit to its route (see `LazyPage`). The image streams list, the first
+// screen, stays in the main module.
+
+#[wasm_split(login, fallible)]
+fn login_page() -> Result<fn() -> AnyView, SplitLoaderError> {
+    Ok(|| view! { <LoginPage /> }.into_any())
+}
+
+#[wasm_split(imagestream, fallible)]
+fn imagestream_page() -> Result<fn() -> AnyView, SplitLoaderError> {
+    Ok(|| view! { <ImageStreamPage /> }.into_any())
+}
+
+#[wasm_split(imagestreamtag, fallible)]
+fn imagestreamtag_page() -> Result<fn() -> AnyView, SplitLoaderError> {
+    Ok(|| view! { <ImageStreamTagPage /> }.into_any())
+}
+
+#[wasm_split(deployments, fallible)]
+fn deployments_page() -> Result<fn() -> AnyView, SplitLoaderError> {
+    Ok(|| view! { <DeploymentsPage /> }.into_any())
+}
+
+#[wasm_split(deployment, fallible)]
+fn deployment_page() -> Result<fn() -> AnyView, SplitLoaderError> {
+    Ok(|| view! { <DeploymentPage /> }.into_any())
+}
+
+#[wasm_split(new_app, fallible)]
+fn new_app_page() -> Result<fn() -> AnyView, SplitLoaderError> {
+    Ok(|| view! { <NewAppPage /> }.into_any())
+}
+
+#[wasm_split(import_image, fallible)]
+fn import_image_page() -> Result<fn() -> AnyView, SplitLoaderError> {
+    Ok(|| view! { <ImportImagePage /> }.into_any())
 }

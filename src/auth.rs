@@ -72,7 +72,7 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
         if denied.get() {
             let here = format!(
                 "{}{}",
-                location.pathname.get_untracked(),
+                crate::paths::strip_base(&location.pathname.get_untracked()),
                 location.search.get_untracked()
             );
             session::remember_return_path(&here);

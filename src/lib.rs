@@ -8,8 +8,10 @@ pub mod app;
 pub mod auth;
 pub mod components;
 pub mod forms;
+pub mod i18n;
 pub mod live;
 pub mod pages;
+pub mod paths;
 
 pub use app::App;
 

@@ -30,6 +30,10 @@ async fn a_forbidden_list_says_which_permission_is_missing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_network_failure_offers_retry_and_retry_loads_the_page() {
     let mut session = Session::start().await;
+    // The stream page's code is fetched on its first visit: visit it once, so what fails
+    // below is the API call, not the page's code.
+    session.open("/k8s/ns/openshift/imagestreams/httpd").await;
+    session.wait_for_role("columnheader", "IMPORT STATUS").await;
     session.open("/k8s/ns/openshift/imagestreams").await;
     session.wait_for_role("link", "httpd").await;
     session.stop_devcluster().await;
@@ -48,6 +52,38 @@ async fn a_network_failure_offers_retry_and_retry_loads_the_page() {
         "Retry is offered"
     );
 
+    retry_shows_the_httpd_tags(session).await;
+}
+
+/// The pages other than the list come as separate wasm chunks on their first visit: when the
+/// console's server cannot be reached then, the page says so and Retry fetches it again,
+/// instead of the whole console failing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_whose_code_cannot_be_fetched_offers_retry() {
+    let mut session = Session::start().await;
+    session.open("/k8s/ns/openshift/imagestreams").await;
+    session.wait_for_role("link", "httpd").await;
+    session.stop_devcluster().await;
+
+    session.click_link("httpd").await;
+    let alert = session
+        .wait_for_role("alert", "Could not load this page.")
+        .await;
+    assert!(
+        alert.contains("did not answer"),
+        "the alert says the server did not answer: {alert:?}"
+    );
+    // The rest of the console still works: the masthead is there.
+    assert!(
+        !session.by_role("banner").await.is_empty(),
+        "the masthead is still shown"
+    );
+
+    retry_shows_the_httpd_tags(session).await;
+}
+
+/// Starts the server again, presses Retry, and expects httpd's tags.
+async fn retry_shows_the_httpd_tags(mut session: Session) {
     session.start_devcluster_again(&["--allow-anonymous"]).await;
     session.click_button("Retry").await;
     session.wait_for_role("columnheader", "IMPORT STATUS").await;

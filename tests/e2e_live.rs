@@ -172,7 +172,7 @@ async fn twenty_thousand_streams_load_in_chunks_and_only_the_rows_in_view_are_in
     let progress = session
         .wait_for_role("status", "Loading image streams…")
         .await;
-    assert!(progress.ends_with("of 20000"), "{progress}");
+    assert!(progress.ends_with("of 20,000"), "{progress}");
 
     // Then the whole list, windowed.
     let deadline = Instant::now() + Duration::from_secs(120);

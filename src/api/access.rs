@@ -2,6 +2,7 @@
 //! `oc auth can-i` does), and reading a 403's message back into the permission that is missing.
 
 use super::{resource_path, ApiCall, ApiError, Client};
+use crate::i18n::tf;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -59,19 +60,27 @@ impl Permission {
 
     /// What to tell a person who lacks this permission, in `oc` terms.
     pub fn explain(&self, user: &str) -> String {
-        let group = if self.group.is_empty() {
-            String::new()
+        // The verb and resource stay in the API's words (`delete imagestreams`), as `oc` and
+        // the role definitions write them; only the sentence around them is translated.
+        let resource = if self.group.is_empty() {
+            self.resource.clone()
         } else {
-            format!(" ({})", self.group)
+            format!("{} ({})", self.resource, self.group)
         };
+        let args = [
+            ("user", user),
+            ("verb", self.verb.as_str()),
+            ("resource", resource.as_str()),
+            ("namespace", self.namespace.as_deref().unwrap_or_default()),
+        ];
         match &self.namespace {
-            Some(namespace) => format!(
-                "{user} may not {} {}{group} in project {namespace}. Ask a project administrator for a role that allows it, e.g. `oc adm policy add-role-to-user edit {user} -n {namespace}`.",
-                self.verb, self.resource
+            Some(_) => tf(
+                "{user} may not {verb} {resource} in project {namespace}. Ask a project administrator for a role that allows it, e.g. `oc adm policy add-role-to-user edit {user} -n {namespace}`.",
+                &args,
             ),
-            None => format!(
-                "{user} may not {} {}{group} across the cluster. Ask a cluster administrator for a role that allows it.",
-                self.verb, self.resource
+            None => tf(
+                "{user} may not {verb} {resource} across the cluster. Ask a cluster administrator for a role that allows it.",
+                &args,
             ),
         }
     }

@@ -4,7 +4,9 @@
 //! and watch lines as over HTTP, so they cannot tell the two apart.
 //!
 //! The worker is started on the first request, once per page, and shared by every client that
-//! uses this transport. Its files are not part of the first load: the browser fetches them only
+//! uses this transport. In the static demo (`config.json` `"demo": true`) the page keeps the
+//! cluster's state: the worker's first message is the state kept in `localStorage` (if any),
+//! and every state the worker sends after a change replaces it ([`reset`] forgets it). Its files are not part of the first load: the browser fetches them only
 //! when someone chooses the demo.
 
 use super::transport::{ApiCall, WatchHandle, WatchMessage};
@@ -44,13 +46,17 @@ extern "C" {
 pub struct InBrowser {
     /// Bearer token, checked by the demo cluster exactly as the server checks it.
     pub token: Option<String>,
+    /// Whether the cluster's state is kept across reloads (the static demo).
+    pub persist: bool,
 }
 
 impl InBrowser {
-    /// As the demo cluster's user `developer`.
-    pub fn demo_user() -> Self {
+    /// As the demo cluster's user `developer`; with `persist`, the cluster continues where it
+    /// was after a reload.
+    pub fn demo_user(persist: bool) -> Self {
         Self {
             token: Some(DEMO_TOKEN.to_owned()),
+            persist,
         }
     }
 
@@ -123,7 +129,7 @@ impl InBrowser {
         CONNECTION.with_borrow_mut(|slot| {
             let connection = match slot {
                 Some(connection) => connection,
-                None => slot.insert(Connection::open()?),
+                None => slot.insert(Connection::open(self.persist)?),
             };
             let id = connection.next_id;
             connection.next_id += 1;
@@ -160,8 +166,8 @@ thread_local! {
 }
 
 impl Connection {
-    /// Starts the worker.
-    fn open() -> Result<Self, ApiError> {
+    /// Starts the worker; with `persist`, its first message gives it the kept state.
+    fn open(persist: bool) -> Result<Self, ApiError> {
         let worker = Worker::new(WORKER_SCRIPT).map_err(|err| {
             network(
                 &err.as_string()
@@ -174,10 +180,19 @@ impl Connection {
         let on_error = Closure::<dyn FnMut(JsValue)>::new(on_error);
         worker.set_onerror(on_error.as_ref().unchecked_ref());
         on_error.forget();
+        let mut queued = Vec::new();
+        if persist {
+            let message = Object::new();
+            set(&message, "persist", &JsValue::TRUE);
+            if let Some(state) = super::session::demo_state() {
+                set(&message, "state", &state.into());
+            }
+            queued.push(message.into());
+        }
         Ok(Self {
             worker,
             ready: false,
-            queued: Vec::new(),
+            queued,
             next_id: 1,
             pending: Vec::new(),
         })
@@ -205,6 +220,13 @@ fn on_message(event: JsValue) {
             }
         });
         return;
+    }
+    if let Some(state) = field(&data, "state").as_string() {
+        return super::session::keep_demo_state(&state);
+    }
+    if let Some(error) = field(&data, "restoreFailed").as_string() {
+        leptos::logging::warn!("the demo cluster started afresh: {error}");
+        return super::session::forget_demo_state();
     }
     let Some(id) = field(&data, "id").as_f64().map(|id| id as u32) else {
         return;
@@ -274,6 +296,15 @@ fn on_error(event: JsValue) {
     }
 }
 
+/// "Reset demo": stops the worker (so no state it sends afterwards is kept) and forgets the
+/// kept state; the caller reloads the page, which starts the demo from its seed.
+pub fn reset() {
+    if let Some(connection) = CONNECTION.with_borrow_mut(Option::take) {
+        connection.worker.terminate();
+    }
+    super::session::forget_demo_state();
+}
+
 /// Stops watch `id`: forgets its listener and tells the worker.
 fn cancel(id: u32) {
     let removed = CONNECTION.with_borrow_mut(|slot| {
@@ -302,7 +333,10 @@ fn deliver(
 }
 
 fn network(detail: &str) -> ApiError {
-    ApiError::Network(format!("the demo cluster in this page failed: {detail}"))
+    ApiError::Network(crate::i18n::tf(
+        "the demo cluster in this page failed: {detail}",
+        &[("detail", detail)],
+    ))
 }
 
 fn field(object: &JsValue, key: &str) -> JsValue {

@@ -3,6 +3,7 @@
 
 pub mod access;
 mod in_browser;
+pub use in_browser::reset as reset_demo;
 pub mod session;
 mod transport;
 
@@ -10,6 +11,7 @@ use in_browser::InBrowser;
 use transport::Fetch;
 pub use transport::{ApiCall, WatchHandle, WatchMessage};
 
+use crate::i18n::{t, tf};
 use imagestream_model::{ImageStream, List, Project, Status, User};
 use serde::{de::DeserializeOwned, Deserialize};
 use std::fmt;
@@ -22,6 +24,10 @@ pub struct Config {
     pub api_server: String,
     /// The project opened first.
     pub default_namespace: String,
+    /// A build for static hosting with no server (scripts/build-demo.sh): the console starts in
+    /// the in-browser demo cluster, keeps its state across reloads and offers "Reset demo";
+    /// "Connect to a cluster" still leads to the log-in page for a real one.
+    pub demo: bool,
 }
 
 impl Default for Config {
@@ -29,6 +35,7 @@ impl Default for Config {
         Self {
             api_server: String::new(),
             default_namespace: "openshift".into(),
+            demo: false,
         }
     }
 }
@@ -68,7 +75,7 @@ impl Client {
     pub fn in_browser(config: &Config) -> Self {
         Self {
             api_server: config.api_server.trim_end_matches('/').to_owned(),
-            transport: Transport::InBrowser(InBrowser::demo_user()),
+            transport: Transport::InBrowser(InBrowser::demo_user(config.demo)),
         }
     }
 
@@ -136,6 +143,20 @@ impl Client {
             Transport::Fetch(fetch) => fetch.watch(path, listener),
             Transport::InBrowser(demo) => demo.watch(path, listener),
         }
+    }
+
+    /// In the demo cluster: the pull specs its in-memory registries hold (what Import image and
+    /// Deploy image find there); `None` for a real cluster or on failure.
+    pub async fn demo_catalog(&self) -> Option<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Catalog {
+            images: Vec<String>,
+        }
+        if !self.is_in_browser() {
+            return None;
+        }
+        let catalog: Catalog = self.get("/demo/catalog").await.ok()?;
+        Some(catalog.images)
     }
 
     /// Where the cluster's OAuth server is (`/.well-known/oauth-authorization-server`).
@@ -262,17 +283,22 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiError::Status(status) => {
-                let reason = status.reason.as_deref().unwrap_or("Error");
+                // The reason and message are the server's words, shown as it sent them.
+                let reason = status.reason.as_deref().unwrap_or_else(|| t("Error"));
                 let message = status
                     .message
                     .as_deref()
-                    .unwrap_or("the server gave no message");
+                    .unwrap_or_else(|| t("the server gave no message"));
                 write!(f, "{reason}: {message}")
             }
-            ApiError::Network(detail) => write!(f, "Cannot reach the API server: {detail}"),
-            ApiError::Decode(detail) => {
-                write!(f, "Unexpected answer from the API server: {detail}")
-            }
+            ApiError::Network(detail) => f.write_str(&tf(
+                "Cannot reach the API server: {detail}",
+                &[("detail", detail)],
+            )),
+            ApiError::Decode(detail) => f.write_str(&tf(
+                "Unexpected answer from the API server: {detail}",
+                &[("detail", detail)],
+            )),
         }
     }
 }

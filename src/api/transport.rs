@@ -73,6 +73,7 @@ impl WatchHandle {
     pub fn stop(&mut self) {
         self.stopped.set(true);
         if let Some(controller) = self.abort.take() {
+            forget_open(&controller);
             controller.abort();
         }
         if let Some(cancel) = self.cancel.take() {
@@ -85,6 +86,45 @@ impl Drop for WatchHandle {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+thread_local! {
+    /// The watches this page has open, so leaving the page closes them.
+    static OPEN_WATCHES: std::cell::RefCell<Vec<web_sys::AbortController>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    /// Whether the `pagehide` listener is installed.
+    static PAGEHIDE_LISTENING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Keeps `controller` until its watch stops, and makes sure leaving the page aborts it: a
+/// browser may keep a left page alive for a while (back/forward cache) with its streaming
+/// requests open, and over HTTP/1.1 every open watch holds one of the six connections a
+/// browser allows per server, which the next page then waits for.
+fn remember_open(controller: &web_sys::AbortController) {
+    OPEN_WATCHES.with(|open| open.borrow_mut().push(controller.clone()));
+    if PAGEHIDE_LISTENING.with(|listening| listening.replace(true)) {
+        return;
+    }
+    if let Some(window) = web_sys::window() {
+        let on_hide = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+            let open = OPEN_WATCHES.with(|open| std::mem::take(&mut *open.borrow_mut()));
+            for controller in open {
+                controller.abort();
+            }
+        });
+        let _ =
+            window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+        // Lives as long as the page.
+        on_hide.forget();
+    }
+}
+
+/// Drops `controller` from the open watches (its watch stopped).
+fn forget_open(controller: &web_sys::AbortController) {
+    OPEN_WATCHES.with(|open| {
+        open.borrow_mut()
+            .retain(|kept| !js_sys::Object::is(kept.as_ref(), controller.as_ref()))
+    });
 }
 
 /// HTTP to the cluster with `fetch`: real OpenShift, `oc proxy`, or devcluster.
@@ -132,6 +172,9 @@ impl Fetch {
     /// Opens `path` (a `?watch=1` list) and hands every line to `listener` as it arrives.
     pub fn watch(&self, path: &str, listener: impl FnMut(WatchMessage) + 'static) -> WatchHandle {
         let controller = web_sys::AbortController::new().ok();
+        if let Some(controller) = &controller {
+            remember_open(controller);
+        }
         let handle = WatchHandle::new(controller.clone());
         let stopped = handle.stopped.clone();
         let request = gloo_net::http::RequestBuilder::new(&format!("{}{}", self.api_server, path))
@@ -197,7 +240,7 @@ async fn stream_lines(
                 let detail = err
                     .dyn_ref::<js_sys::Error>()
                     .map(|e| String::from(e.message()))
-                    .unwrap_or_else(|| "the watch stream broke".into());
+                    .unwrap_or_else(|| crate::i18n::t("the watch stream broke").into());
                 return deliver(WatchMessage::Closed(Some(ApiError::Network(detail))));
             }
         };

@@ -11,7 +11,8 @@ use crate::components::form_fields::{
     check_box, choice, error_text, field_error, focus, text_field, TextField,
 };
 use crate::components::toast::use_toaster;
-use crate::forms::{conflict_explanation, FieldErrors};
+use crate::forms::{conflict_explanation, field_message, reference_text, FieldErrors};
+use crate::i18n::{t, tf};
 use imagestream_model::imagestream::{ObjectReference, TagImportPolicy, TagReferencePolicy};
 use imagestream_model::reference::{self, ImageReference};
 use imagestream_model::validation::{validate_pull_spec, validate_tag_name};
@@ -87,20 +88,32 @@ pub fn check_tag(stream: &str, options: &TagOptions) -> Result<ImageReference, F
             .then(|| reference::parse(&options.source).ok())
             .flatten();
         for problem in &problems {
-            errors.push(SOURCE_FIELD, problem.body());
+            errors.push(SOURCE_FIELD, field_message(problem));
         }
         parsed
     } else {
         let (parsed, problem) = match reference::parse(&options.source) {
-            Err(_) if options.source.is_empty() => (None, Some("a source is required".to_owned())),
-            Err(err) => (None, Some(format!("invalid SOURCE: {err}"))),
+            Err(_) if options.source.is_empty() => {
+                (None, Some(t("a source is required").to_owned()))
+            }
+            Err(err) => (
+                None,
+                Some(tf(
+                    "invalid SOURCE: {error}",
+                    &[("error", reference_text(err.kind()))],
+                )),
+            ),
             Ok(parsed) => {
                 let problem = if !parsed.registry.is_empty() {
-                    Some("server in SOURCE is only allowed when providing a container image")
+                    Some(t(
+                        "server in SOURCE is only allowed when providing a container image",
+                    ))
                 } else if parsed.tag.is_empty() || !parsed.id.is_empty() {
-                    Some("--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE")
+                    Some(t(
+                        "--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE",
+                    ))
                 } else if options.alias && parsed.name != stream {
-                    Some("cannot set alias across different Image Streams")
+                    Some(t("cannot set alias across different Image Streams"))
                 } else {
                     None
                 };
@@ -147,9 +160,9 @@ pub fn tag_reference(
             })
             .and_then(|list| list.events().first())
             .ok_or_else(|| {
-                format!(
-                    "{:?} is not currently pointing to an image, cannot use it as the source of a tag",
-                    options.source
+                tf(
+                    "{source} is not currently pointing to an image, cannot use it as the source of a tag",
+                    &[("source", &format!("{:?}", options.source))],
                 )
             })?;
         if event.image.is_empty() {
@@ -166,12 +179,13 @@ pub fn tag_reference(
         Some(namespace) if kind != "DockerImage" => format!("{namespace}/{name}"),
         _ => name.clone(),
     };
+    let args = [("tag", options.tag.as_str()), ("source", shown.as_str())];
     let message = if options.alias && !options.docker {
-        format!("Tag {} set up to track {shown}.", options.tag)
+        tf("Tag {tag} set up to track {source}.", &args)
     } else if options.scheduled && options.docker {
-        format!("Tag {} set to import {shown} periodically.", options.tag)
+        tf("Tag {tag} set to import {source} periodically.", &args)
     } else {
-        format!("Tag {} set to {shown}.", options.tag)
+        tf("Tag {tag} set to {source}.", &args)
     };
     let docker = kind == "DockerImage";
     let tag = TagReference {
@@ -240,8 +254,10 @@ pub fn AddTagButton(
         auth.client.into(),
         Permission::new("update", "image.openshift.io", "imagestreams", &namespace),
     );
-    let denied =
-        format!("You may not change image streams in project {namespace} (update imagestreams)");
+    let denied = tf(
+        "You may not change image streams in project {namespace} (update imagestreams)",
+        &[("namespace", &namespace)],
+    );
     // The stream the update starts from: as loaded, or as reloaded after a 409.
     let current = RwSignal::new(stream);
     let names = StoredValue::new((namespace, name));
@@ -341,7 +357,10 @@ pub fn AddTagButton(
             };
             let result = match source_stream {
                 Err(err) => Err(Failure {
-                    text: format!("Could not read the source: {}", error_text(&err)),
+                    text: tf(
+                        "Could not read the source: {error}",
+                        &[("error", &error_text(&err))],
+                    ),
                     conflict: false,
                 }),
                 Ok(source_stream) => {
@@ -374,8 +393,10 @@ pub fn AddTagButton(
                                     }
                                     server_errors.try_set(FieldErrors::from_api(&err));
                                     let conflict = conflict_explanation(&err);
-                                    let mut text =
-                                        format!("Could not set the tag: {}", error_text(&err));
+                                    let mut text = tf(
+                                        "Could not set the tag: {error}",
+                                        &[("error", &error_text(&err))],
+                                    );
                                     if let Some(explained) = &conflict {
                                         text = format!("{text}. {explained}");
                                     }
@@ -412,11 +433,15 @@ pub fn AddTagButton(
                 Ok(stream) => {
                     current.try_set(stream);
                     failure.try_set(None);
-                    toaster.info(format!(
-                        "Reloaded image stream {name}: add the tag again to use the latest version."
+                    toaster.info(tf(
+                        "Reloaded image stream {name}: add the tag again to use the latest version.",
+                        &[("name", &name)],
                     ));
                 }
-                Err(err) => toaster.error(format!("Could not reload: {}", error_text(&err))),
+                Err(err) => toaster.error(tf(
+                    "Could not reload: {error}",
+                    &[("error", &error_text(&err))],
+                )),
             }
         });
     };
@@ -441,7 +466,7 @@ pub fn AddTagButton(
     });
     let failed = move || failure.with(Option::is_none);
     let title = move || (allowed.get() == Some(false)).then(|| denied.clone());
-    let heading = names.with_value(|(_, name)| format!("Add tag to {name}"));
+    let heading = names.with_value(|(_, name)| tf("Add tag to {name}", &[("name", name)]));
     view! {
         <button
             type="button"
@@ -451,25 +476,35 @@ pub fn AddTagButton(
             disabled=move || allowed.get() != Some(true)
             on:click=open
         >
-            "Add tag"
+            {t("Add tag")}
         </button>
-        <dialog class="modal" node_ref=dialog aria-labelledby="add-tag-heading" on:close=closed>
+        <dialog
+            class="modal"
+            node_ref=dialog
+            aria-labelledby="add-tag-heading"
+            on:close=closed
+            on:keydown=move |ev| {
+                if let Some(dialog) = dialog.get_untracked() {
+                    crate::components::focus_trap::wrap_tab(&dialog, &ev);
+                }
+            }
+        >
             <h2 id="add-tag-heading">{heading}</h2>
             <form class="form" on:submit=submit novalidate>
                 {choice(
                     "add-tag-kind",
-                    "Kind of source (--source)",
-                    [("istag", "Image stream tag"), ("docker", "Container image")],
+                    t("Kind of source (--source)"),
+                    [("istag", t("Image stream tag")), ("docker", t("Container image"))],
                     docker,
                 )}
                 {text_field(TextField {
                     id: "add-tag-source",
-                    label: "Source",
+                    label: t("Source"),
                     help: Signal::derive(move || {
                         if docker.get() {
-                            "A pull spec, e.g. quay.io/org/app:1.0."
+                            t("A pull spec, e.g. quay.io/org/app:1.0.")
                         } else {
-                            "Another tag of the project, as stream:tag."
+                            t("Another tag of the project, as stream:tag.")
                         }
                     }),
                     value: source,
@@ -481,10 +516,10 @@ pub fn AddTagButton(
                 <datalist id="add-tag-suggestions" node_ref=suggestions></datalist>
                 {text_field(TextField {
                     id: "add-tag-name",
-                    label: "New tag",
-                    help: Signal::stored(
+                    label: t("New tag"),
+                    help: Signal::stored(t(
                         "The tag of this stream to set; an existing tag is replaced.",
-                    ),
+                    )),
                     value: tag,
                     placeholder: Signal::stored(String::new()),
                     error: error_for(&[TAG_FIELD]),
@@ -492,27 +527,27 @@ pub fn AddTagButton(
                     list: None,
                 })}
                 {check_box(
-                    "Alias: follow the source tag as it changes (--alias)",
+                    t("Alias: follow the source tag as it changes (--alias)"),
                     alias,
                     docker.into(),
                 )}
                 {check_box(
-                    "Scheduled: import again periodically (--scheduled)",
+                    t("Scheduled: import again periodically (--scheduled)"),
                     scheduled,
                     Signal::derive(move || !docker.get()),
                 )}
                 {check_box(
-                    "Insecure registry: allow HTTP and unverified TLS (--insecure)",
+                    t("Insecure registry: allow HTTP and unverified TLS (--insecure)"),
                     insecure,
                     Signal::derive(move || !docker.get()),
                 )}
                 {choice(
                     "add-tag-policy",
-                    "Reference policy (--reference-policy)",
+                    t("Reference policy (--reference-policy)"),
                     [("Source", "Source"), ("Local", "Local")],
                     local,
                 )}
-                <p>"Command line: " <code>{command}</code></p>
+                <p>{t("Command line: ")} <code>{command}</code></p>
                 <div role="alert" class="field-error" hidden=failed>
                     <p>{move || failure.get().map(|failed| failed.text)}</p>
                     <button
@@ -521,7 +556,7 @@ pub fn AddTagButton(
                         hidden=move || !failure.with(|failed| failed.as_ref().is_some_and(|f| f.conflict))
                         on:click=reload
                     >
-                        "Reload"
+                        {t("Reload")}
                     </button>
                 </div>
                 <div class="form-actions">
@@ -530,10 +565,10 @@ pub fn AddTagButton(
                         class="primary"
                         disabled=move || busy.get() || allowed.get() != Some(true)
                     >
-                        {move || if busy.get() { "Adding…" } else { "Add" }}
+                        {move || if busy.get() { t("Adding…") } else { t("Add") }}
                     </button>
                     <button type="button" class="secondary" on:click=move |_| close()>
-                        "Cancel"
+                        {t("Cancel")}
                     </button>
                 </div>
             </form>

@@ -2,6 +2,7 @@
 //! N s", and "Reconnected" for a moment after a broken watch resumes. Announced politely to
 //! screen readers, so a flaky connection is heard without interrupting.
 
+use crate::i18n::{fmt_count, t, tf};
 use crate::live::Connection;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -13,13 +14,14 @@ const RECONNECTED_FOR: Duration = Duration::from_secs(5);
 /// The words for a connection state (`reconnected`: it just came back after a break).
 pub fn connection_text(state: Connection, reconnected: bool) -> String {
     match state {
-        Connection::Connecting => "Connecting…".to_owned(),
-        Connection::Live if reconnected => "Reconnected".to_owned(),
-        Connection::Live => "Live".to_owned(),
-        Connection::Reconnecting { retry_in, .. } => {
-            format!("Connection lost — reconnecting in {retry_in} s")
-        }
-        Connection::Lost => "Not connected".to_owned(),
+        Connection::Connecting => t("Connecting…").to_owned(),
+        Connection::Live if reconnected => t("Reconnected").to_owned(),
+        Connection::Live => t("Live").to_owned(),
+        Connection::Reconnecting { retry_in, .. } => tf(
+            "Connection lost — reconnecting in {n} s",
+            &[("n", &fmt_count(u64::from(retry_in)))],
+        ),
+        Connection::Lost => t("Not connected").to_owned(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! A button that copies a text (a pull spec, a command) to the clipboard and says so in a
 //! live region, for people who cannot see the button change.
 
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use stylers_macro::style;
 use wasm_bindgen::{JsCast, JsValue};
@@ -80,15 +81,15 @@ pub fn CopyButton(
     let copy = move |_| {
         set_message.set(String::new());
         let started = write_clipboard(&text, move |ok| {
-            set_message.set(if ok { "Copied" } else { "Copy failed" }.to_owned());
+            set_message.set(if ok { t("Copied") } else { t("Copy failed") }.to_owned());
         });
         if !started {
-            set_message.set("Copying needs a secure (HTTPS) page".to_owned());
+            set_message.set(t("Copying needs a secure (HTTPS) page").to_owned());
         }
     };
     view! { class=class,
         <button type="button" class="copy" on:click=copy>
-            {format!("Copy {what}")}
+            {tf("Copy {what}", &[("what", &what)])}
         </button>
         <span class="copy-status" role="status" aria-live="polite">
             {message}

@@ -25,6 +25,7 @@ use crate::api::{APPS_V1, IMAGE_V1};
 use crate::auth::Auth;
 use crate::components::toast::{use_toaster, Toaster};
 use crate::forms::conflict_explanation;
+use crate::i18n::{fmt_count, t, tf};
 use crate::pages::deployments::dom::{self, add, set, Builder};
 use crate::pages::imagestream::use_state_text;
 use imagestream_model::graph::{ImageUse, ProjectObjects, ReferenceGraph};
@@ -88,15 +89,15 @@ impl Propagation {
     /// What choosing it means, in words.
     pub fn help(self) -> &'static str {
         match self {
-            Propagation::Background => {
-                "Delete now; the cluster then removes what it owns (ReplicaSets, pods). As oc delete does by default."
-            }
-            Propagation::Foreground => {
-                "Remove what it owns first; the object stays, marked for deletion, until they are gone."
-            }
-            Propagation::Orphan => {
-                "Delete only the object: what it owns (ReplicaSets, pods) keeps running, without an owner."
-            }
+            Propagation::Background => t(
+                "Delete now; the cluster then removes what it owns (ReplicaSets, pods). As oc delete does by default.",
+            ),
+            Propagation::Foreground => t(
+                "Remove what it owns first; the object stays, marked for deletion, until they are gone.",
+            ),
+            Propagation::Orphan => t(
+                "Delete only the object: what it owns (ReplicaSets, pods) keeps running, without an owner.",
+            ),
         }
     }
 }
@@ -249,15 +250,20 @@ fn next_id() -> usize {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// "You may not delete image streams in project demo (delete imagestreams)".
+/// "You may not delete image streams in project demo (delete imagestreams)"; `what` is the
+/// action, already in the page's language.
 fn denied_text(what: &str, namespace: &str, permissions: &[Permission]) -> String {
     let needed: Vec<String> = permissions
         .iter()
         .map(|permission| format!("{} {}", permission.verb, permission.resource))
         .collect();
-    format!(
-        "You may not {what} in project {namespace} ({})",
-        needed.join(", ")
+    tf(
+        "You may not {what} in project {namespace} ({needed})",
+        &[
+            ("what", what),
+            ("namespace", namespace),
+            ("needed", &needed.join(", ")),
+        ],
     )
 }
 
@@ -287,17 +293,29 @@ fn some_names(names: &[String], total: usize) -> String {
     if more == 0 {
         shown.join(", ")
     } else {
-        format!("{} and {more} more", shown.join(", "))
+        tf(
+            "{names} and {more} more",
+            &[
+                ("names", &shown.join(", ")),
+                ("more", &fmt_count(more as u64)),
+            ],
+        )
     }
 }
 
-/// "1 object" / "3 objects".
+/// "1 object" / "3 objects": `one` is the text for one, `many` has an `{n}`; both already in
+/// the page's language.
 fn count(number: usize, one: &str, many: &str) -> String {
     if number == 1 {
-        format!("1 {one}")
+        one.to_owned()
     } else {
-        format!("{number} {many}")
+        many.replace("{n}", &fmt_count(number as u64))
     }
+}
+
+/// "1 object" / "3 objects", in the page's language.
+fn objects(number: usize) -> String {
+    count(number, t("1 object"), t("{n} objects"))
 }
 
 /// How a use reads: `container web runs nginx:latest (current)`.
@@ -308,7 +326,14 @@ fn use_detail(image_use: &ImageUse, stream: &str) -> String {
         (None, None) => stream.to_owned(),
     };
     let state = use_state_text(image_use.state);
-    format!("container {} runs {what} ({state})", image_use.container)
+    tf(
+        "container {container} runs {image} ({state})",
+        &[
+            ("container", &image_use.container),
+            ("image", &what),
+            ("state", &state),
+        ],
+    )
 }
 
 /// The Deployments using `streams` (by any tag, or only `tag` and its aliases when given),
@@ -377,7 +402,10 @@ async fn project_deployments(
         Ok(list) => Ok(list.items),
         Err(err) if err.is_unauthorized() => Err(err),
         Err(err) => {
-            notes.push(format!("Could not check which Deployments use it: {err}"));
+            notes.push(tf(
+                "Could not check which Deployments use it: {error}",
+                &[("error", &err.to_string())],
+            ));
             Ok(Vec::new())
         }
     }
@@ -387,7 +415,7 @@ async fn project_deployments(
 async fn plan_stream(client: Client, namespace: String, name: String) -> Result<Removal, ApiError> {
     let stream = client.image_stream(&namespace, &name).await?;
     let mut removal = Removal {
-        summary: format!("image stream {name}"),
+        summary: tf("image stream {name}", &[("name", &name)]),
         ..Removal::default()
     };
     let tags: Vec<String> = tag_views(&stream)
@@ -396,10 +424,12 @@ async fn plan_stream(client: Client, namespace: String, name: String) -> Result<
         .collect();
     removal.items.push(format!("ImageStream {name}"));
     if !tags.is_empty() {
-        removal.items.push(format!(
-            "its {}: {}",
-            count(tags.len(), "tag", "tags"),
-            some_names(&tags, tags.len())
+        removal.items.push(tf(
+            "its {tags}: {names}",
+            &[
+                ("tags", &count(tags.len(), t("1 tag"), t("{n} tags"))),
+                ("names", &some_names(&tags, tags.len())),
+            ],
         ));
     }
     let deployments = project_deployments(&client, &namespace, &mut removal.notes).await?;
@@ -436,17 +466,22 @@ async fn plan_tag(
         )));
     };
     let mut removal = Removal {
-        summary: format!("tag {full}"),
+        summary: tf("tag {tag}", &[("tag", &full)]),
         ..Removal::default()
     };
     let image = match (&view.alias_of, view.current()) {
-        (Some(target), _) => format!(" (follows {target})"),
-        (None, Some(event)) => format!(
-            " → {} ({} in its history)",
-            short_digest(&event.image),
-            count(view.history.len(), "image", "images")
+        (Some(target), _) => tf(" (follows {target})", &[("target", target)]),
+        (None, Some(event)) => tf(
+            " → {digest} ({images} in its history)",
+            &[
+                ("digest", short_digest(&event.image)),
+                (
+                    "images",
+                    &count(view.history.len(), t("1 image"), t("{n} images")),
+                ),
+            ],
         ),
-        (None, None) => " (no image yet)".to_owned(),
+        (None, None) => t(" (no image yet)").to_owned(),
     };
     removal.items.push(format!("ImageStreamTag {full}{image}"));
     for follower in views
@@ -454,12 +489,15 @@ async fn plan_tag(
         .filter(|other| alias_target(&stream, &other.name) == Some(tag.as_str()))
     {
         removal.references.push(Reference {
-            name: format!("Tag {stream_name}:{}", follower.name),
+            name: tf(
+                "Tag {tag}",
+                &[("tag", &format!("{stream_name}:{}", follower.name))],
+            ),
             href: format!(
                 "/k8s/ns/{namespace}/imagestreamtags/{stream_name}:{}",
                 follower.name
             ),
-            detail: "follows it, and will point at nothing".to_owned(),
+            detail: t("follows it, and will point at nothing").to_owned(),
         });
     }
     let deployments = project_deployments(&client, &namespace, &mut removal.notes).await?;
@@ -559,9 +597,9 @@ async fn plan_app(
             .collect();
         removal.references = uses_of(&namespace, &streams, &outside, None);
     }
-    removal.summary = format!(
-        "application {app} ({})",
-        count(removal.targets.len(), "object", "objects")
+    removal.summary = tf(
+        "application {app} ({objects})",
+        &[("app", &app), ("objects", &objects(removal.targets.len()))],
     );
     Ok(removal)
 }
@@ -577,7 +615,10 @@ fn skip_kind(
         return Err(err);
     }
     if !err.is_not_found() {
-        let mut note = format!("Could not list {}s: {err}", resource.kind);
+        let mut note = tf(
+            "Could not list {kind}s: {error}",
+            &[("kind", resource.kind), ("error", &err.to_string())],
+        );
         if let Some(permission) = forbidden_explanation(&err) {
             note.push(' ');
             note.push_str(&permission);
@@ -622,11 +663,15 @@ async fn plan_all(client: Client, namespace: String) -> Result<Removal, ApiError
         total += number;
         removal.items.push(format!(
             "{}: {}",
-            count(number, resource.kind, &format!("{}s", resource.kind)),
+            count(
+                number,
+                &format!("1 {}", resource.kind),
+                &format!("{{n}} {}s", resource.kind)
+            ),
             some_names(&names, number)
         ));
         removal.targets.push(Target {
-            label: format!("every {}", resource.kind),
+            label: tf("every {kind}", &[("kind", resource.kind)]),
             path: resource.collection_path(&namespace),
             collection: true,
             uid: None,
@@ -634,9 +679,9 @@ async fn plan_all(client: Client, namespace: String) -> Result<Removal, ApiError
             propagates: true,
         });
     }
-    removal.summary = format!(
-        "everything in project {namespace} ({})",
-        count(total, "object", "objects")
+    removal.summary = tf(
+        "everything in project {namespace} ({objects})",
+        &[("namespace", &namespace), ("objects", &objects(total))],
     );
     Ok(removal)
 }
@@ -701,12 +746,12 @@ impl DeleteSpec {
             "imagestreams",
             &namespace,
         )];
-        let denied = denied_text("delete image streams", &namespace, &permissions);
+        let denied = denied_text(t("delete image streams"), &namespace, &permissions);
         let (project, stream) = (namespace, name.clone());
         DeleteSpec {
-            opener: "Delete",
-            opener_label: format!("Delete image stream {name}"),
-            title: format!("Delete image stream {name}?"),
+            opener: t("Delete"),
+            opener_label: tf("Delete image stream {name}", &[("name", &name)]),
+            title: tf("Delete image stream {name}?", &[("name", &name)]),
             allowed: use_permissions(permissions),
             denied,
             confirm: None,
@@ -734,15 +779,15 @@ impl DeleteSpec {
     ) -> Self {
         let permission = delete_tag_permission(&namespace);
         let denied = denied_text(
-            "delete image stream tags",
+            t("delete image stream tags"),
             &namespace,
             std::slice::from_ref(&permission),
         );
         let allowed = allowed.unwrap_or_else(|| use_permissions(vec![permission]));
-        let title = format!("Delete tag {stream}:{tag}?");
-        let opener_label = format!("Delete tag {tag}");
+        let title = tf("Delete tag {tag}?", &[("tag", &format!("{stream}:{tag}"))]);
+        let opener_label = tf("Delete tag {tag}", &[("tag", &tag)]);
         DeleteSpec {
-            opener: "Delete",
+            opener: t("Delete"),
             opener_label,
             title,
             allowed,
@@ -786,15 +831,27 @@ impl DeleteSpec {
             .iter()
             .map(|(group, resource)| Permission::new("delete", group, resource, &namespace))
             .collect();
-        let (what, opener, name) = match &app {
-            Some(app) => ("application", "Delete application", app.clone()),
-            None => ("deployment", "Delete deployment", deployment.clone()),
+        let (opener, name, action, label, title) = match &app {
+            Some(app) => (
+                t("Delete application"),
+                app.clone(),
+                t("delete applications"),
+                t("Delete application {name}"),
+                t("Delete application {name}?"),
+            ),
+            None => (
+                t("Delete deployment"),
+                deployment.clone(),
+                t("delete deployments"),
+                t("Delete deployment {name}"),
+                t("Delete deployment {name}?"),
+            ),
         };
-        let denied = denied_text(&format!("delete {what}s"), &namespace, &permissions);
+        let denied = denied_text(action, &namespace, &permissions);
         DeleteSpec {
             opener,
-            opener_label: format!("Delete {what} {name}"),
-            title: format!("Delete {what} {name}?"),
+            opener_label: label.replace("{name}", &name),
+            title: title.replace("{name}", &name),
             allowed: use_permissions(permissions),
             denied,
             confirm: None,
@@ -827,10 +884,16 @@ impl DeleteSpec {
         .map(|(group, resource)| Permission::new("deletecollection", group, resource, &namespace))
         .collect();
         DeleteSpec {
-            opener: "Delete all",
-            opener_label: format!("Delete all in project {namespace}"),
-            title: format!("Delete everything in project {namespace}?"),
-            denied: denied_text("delete everything", &namespace, &permissions),
+            opener: t("Delete all"),
+            opener_label: tf(
+                "Delete all in project {namespace}",
+                &[("namespace", &namespace)],
+            ),
+            title: tf(
+                "Delete everything in project {namespace}?",
+                &[("namespace", &namespace)],
+            ),
+            denied: denied_text(t("delete everything"), &namespace, &permissions),
             allowed: use_permissions(permissions),
             confirm: Some(namespace.clone()),
             propagation: true,
@@ -973,7 +1036,7 @@ impl Dialog {
         add(&form, &removal);
         let help = propagation.then(|| {
             let field = b.el("div", "field");
-            let label = b.text(&field, "label", "", "Propagation policy");
+            let label = b.text(&field, "label", "", t("Propagation policy"));
             set(&label, "for", &format!("delete-policy-{id}"));
             let select = b.el("select", "");
             set(&select, "id", &format!("delete-policy-{id}"));
@@ -992,9 +1055,9 @@ impl Dialog {
             let field = b.el("div", "field");
             let label = b.el("label", "");
             set(&label, "for", &format!("delete-confirm-{id}"));
-            b.text(&label, "span", "", "Type ");
+            b.text(&label, "span", "", t("Type "));
             b.text(&label, "strong", "", &name);
-            b.text(&label, "span", "", " to confirm");
+            b.text(&label, "span", "", t(" to confirm"));
             add(&field, &label);
             let input = b.el("input", "");
             for (name, value) in [
@@ -1013,12 +1076,12 @@ impl Dialog {
         let failures = b.el("div", "");
         add(&form, &failures);
         let actions = b.el("div", "form-actions");
-        let submit = b.text(&actions, "button", "danger", "Delete");
+        let submit = b.text(&actions, "button", "danger", t("Delete"));
         set(&submit, "type", "submit");
-        let reload = b.text(&actions, "button", "secondary", "Reload");
+        let reload = b.text(&actions, "button", "secondary", t("Reload"));
         set(&reload, "type", "button");
         set(&reload, "data-action", "reload");
-        let cancel = b.text(&actions, "button", "secondary", "Cancel");
+        let cancel = b.text(&actions, "button", "secondary", t("Cancel"));
         set(&cancel, "type", "button");
         set(&cancel, "data-action", "cancel");
         add(&form, &actions);
@@ -1088,6 +1151,14 @@ impl Dialog {
                 if escape && self.state.with_value(|state| state.busy) {
                     event.prevent_default();
                 }
+                // Tab and Shift+Tab go round the dialog's controls.
+                if let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() {
+                    self.state.with_value(|state| {
+                        if let Some(shown) = &state.shown {
+                            crate::components::focus_trap::wrap_tab(&shown.dialog, key);
+                        }
+                    });
+                }
             }
             "close" => self.closed(),
             _ => {}
@@ -1112,9 +1183,11 @@ impl Dialog {
                 }
             }
             toggle(&shown.submit, "disabled", !self.can_delete(state));
-            shown
-                .submit
-                .set_text_content(Some(if state.busy { "Deleting…" } else { "Delete" }));
+            shown.submit.set_text_content(Some(if state.busy {
+                t("Deleting…")
+            } else {
+                t("Delete")
+            }));
             toggle(&shown.cancel, "disabled", state.busy);
             let conflict = state
                 .failures
@@ -1203,7 +1276,7 @@ impl Dialog {
                 auth.expired();
             }
             if failed.is_empty() {
-                toaster.success(format!("Deleted {}", removal.summary));
+                toaster.success(tf("Deleted {what}", &[("what", &removal.summary)]));
                 self.state.try_update_value(|state| {
                     state.busy = false;
                     state.typed.clear();
@@ -1218,13 +1291,20 @@ impl Dialog {
                 page_busy.try_set(false);
             }
             toaster.error(match failed.as_slice() {
-                [only] if removal.targets.len() == 1 => {
-                    format!("Could not delete {}: {}", removal.summary, only.error)
-                }
-                _ => format!(
-                    "Deleted {removed} of {}; {} could not be deleted",
-                    count(removal.targets.len(), "object", "objects"),
-                    failed.len()
+                [only] if removal.targets.len() == 1 => tf(
+                    "Could not delete {what}: {error}",
+                    &[
+                        ("what", &removal.summary),
+                        ("error", &only.error.to_string()),
+                    ],
+                ),
+                _ => tf(
+                    "Deleted {removed} of {objects}; {failed} could not be deleted",
+                    &[
+                        ("removed", &fmt_count(removed as u64)),
+                        ("objects", &objects(removal.targets.len())),
+                        ("failed", &fmt_count(failed.len() as u64)),
+                    ],
                 ),
             });
             self.state.try_update_value(|state| {
@@ -1387,20 +1467,30 @@ fn found_tree(found: Option<&Result<Removal, ApiError>>, scope: &'static str) ->
     let root = b.el("div", "");
     let removal = match found {
         None => {
-            let status = b.text(&root, "p", "", "Looking up what will be deleted…");
+            let status = b.text(&root, "p", "", t("Looking up what will be deleted…"));
             set(&status, "role", "status");
             return Some(root);
         }
         Some(Err(err)) => {
-            alert_into(&b, &root, "Could not look up what would be deleted. ", err);
+            alert_into(
+                &b,
+                &root,
+                t("Could not look up what would be deleted. "),
+                err,
+            );
             return Some(root);
         }
         Some(Ok(removal)) => removal,
     };
     if removal.items.is_empty() {
-        b.text(&root, "p", "", "Nothing to delete: no objects were found.");
+        b.text(
+            &root,
+            "p",
+            "",
+            t("Nothing to delete: no objects were found."),
+        );
     } else {
-        b.text(&root, "p", "", "This will delete:");
+        b.text(&root, "p", "", t("This will delete:"));
         let list = b.el("ul", "");
         for item in &removal.items {
             b.text(&list, "li", "", item);
@@ -1408,7 +1498,7 @@ fn found_tree(found: Option<&Result<Removal, ApiError>>, scope: &'static str) ->
         add(&root, &list);
     }
     if !removal.references.is_empty() {
-        b.text(&root, "h3", "", "Still referenced by");
+        b.text(&root, "h3", "", t("Still referenced by"));
         let list = b.el("ul", "");
         for reference in &removal.references {
             let item = b.el("li", "");
@@ -1421,7 +1511,7 @@ fn found_tree(found: Option<&Result<Removal, ApiError>>, scope: &'static str) ->
             &root,
             "p",
             "help",
-            "They keep running the image they have, but cannot start new pods from it once it is gone, and their image triggers stop.",
+            t("They keep running the image they have, but cannot start new pods from it once it is gone, and their image triggers stop."),
         );
     }
     for note in &removal.notes {
@@ -1440,7 +1530,7 @@ fn failures_tree(failed: &[Failure], scope: &'static str) -> Option<Element> {
     let b = Builder::new(scope)?;
     let alert = b.el("div", "error");
     set(&alert, "role", "alert");
-    b.text(&alert, "strong", "", "Not deleted:");
+    b.text(&alert, "strong", "", t("Not deleted:"));
     let list = b.el("ul", "");
     for failure in failed {
         let item = b.el("li", "");
@@ -1662,9 +1752,10 @@ mod tests {
     fn long_lists_are_cut_with_a_count() {
         let names: Vec<String> = (0..3).map(|i| format!("s{i}")).collect();
         assert_eq!(some_names(&names, 3), "s0, s1, s2");
-        assert_eq!(some_names(&names, 20_000), "s0, s1, s2 and 19997 more");
-        assert_eq!(count(1, "tag", "tags"), "1 tag");
-        assert_eq!(count(2, "tag", "tags"), "2 tags");
+        assert_eq!(some_names(&names, 20_000), "s0, s1, s2 and 19,997 more");
+        assert_eq!(count(1, "1 tag", "{n} tags"), "1 tag");
+        assert_eq!(count(2, "1 tag", "{n} tags"), "2 tags");
+        assert_eq!(count(20000, "1 tag", "{n} tags"), "20,000 tags");
     }
 
     #[test]

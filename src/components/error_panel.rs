@@ -3,6 +3,7 @@
 
 use crate::api::access::forbidden_explanation;
 use crate::api::ApiError;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// An alert saying what could not be done (`action`, e.g. "Could not list image streams.") and
@@ -23,7 +24,7 @@ pub fn ErrorPanel(
     let retry = retry.filter(|_| retryable).map(|retry| {
         view! {
             <button type="button" class="retry" on:click=move |_| retry.run(())>
-                "Retry"
+                {t("Retry")}
             </button>
         }
     });

@@ -110,7 +110,7 @@ pub fn check_box(
     hidden: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <label class="check" style=move || if hidden.get() { "display: none" } else { "" }>
+        <label class="check" hidden=move || hidden.get()>
             <input type="checkbox" bind:checked=value />
             {label}
         </label>

@@ -1,9 +1,10 @@
 //! A tag's history as a small inline SVG: one dot per image on a time axis ending now, the
 //! current image emphasised, so digest changes are seen at a glance.
 
+use crate::components::clock::ago;
+use crate::i18n::{fmt_count, t, tf};
 use imagestream_model::reference::short_digest;
 use imagestream_model::tags::HistoryEvent;
-use imagestream_model::time::ago;
 use leptos::prelude::*;
 
 /// Width of the drawing, in SVG user units (CSS pixels at 1:1).
@@ -42,15 +43,16 @@ fn positions(history: &[HistoryEvent], now: i64) -> Vec<f64> {
 /// The accessible name of the drawing: how many images and how old the newest is.
 pub fn history_label(tag: &str, history: &[HistoryEvent], now: i64) -> String {
     let count = history.len();
-    let images = if count == 1 { "image" } else { "images" };
     let newest = history
         .first()
         .and_then(|event| ago(&event.created, now))
-        .unwrap_or_else(|| "at an unknown time".to_owned());
-    if count == 0 {
-        format!("History of {tag}: no images")
-    } else {
-        format!("History of {tag}: {count} {images}, newest {newest}")
+        .unwrap_or_else(|| t("at an unknown time").to_owned());
+    let n = fmt_count(count as u64);
+    let args = [("tag", tag), ("n", n.as_str()), ("newest", newest.as_str())];
+    match count {
+        0 => tf("History of {tag}: no images", &args[..1]),
+        1 => tf("History of {tag}: 1 image, newest {newest}", &args),
+        _ => tf("History of {tag}: {n} images, newest {newest}", &args),
     }
 }
 
@@ -82,7 +84,7 @@ pub fn HistoryTimeline(
                 let title = format!(
                     "{}{} – {}",
                     short_digest(&event.image),
-                    if current { " (current)" } else { "" },
+                    if current { t(" (current)") } else { "" },
                     ago(&event.created, now).unwrap_or_else(|| event.created.clone())
                 );
                 // Colours come from style/main.css: inline styles would break under a strict CSP.
@@ -121,7 +123,7 @@ pub fn HistoryTimeline(
                     y1="4"
                     y2=coordinate(HEIGHT - 4.0)
                 >
-                    <title>"now"</title>
+                    <title>{t("now")}</title>
                 </line>
                 {dots}
             </svg>

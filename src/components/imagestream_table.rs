@@ -5,9 +5,11 @@
 //! like one with twenty and the scrollbar stays honest. `aria-rowcount` and `aria-rowindex`
 //! keep it a proper table for screen readers.
 
+use crate::components::clock::ago_text;
+use crate::i18n::{fmt_count, t, tf};
 use imagestream_model::columns::{image_repository, last_updated, tags_column, TAGS_WIDTH};
 use imagestream_model::graph::StreamUsage;
-use imagestream_model::time::{human_duration, parse_rfc3339};
+use imagestream_model::time::parse_rfc3339;
 use imagestream_model::ImageStream;
 use leptos::ev;
 use leptos::prelude::*;
@@ -151,11 +153,9 @@ impl Default for Sort {
     }
 }
 
-/// The UPDATED text at `now` (Unix milliseconds), as `oc` words it.
+/// The UPDATED text at `now` (Unix milliseconds), as `oc` words it (in the page's language).
 pub fn updated_text(updated: Option<i64>, now: i64) -> String {
-    updated
-        .map(|then| format!("{} ago", human_duration(now - then)))
-        .unwrap_or_default()
+    updated.map(|then| ago_text(now - then)).unwrap_or_default()
 }
 
 /// A fixed list of streams as `oc get is` lists them (no sorting, no USED BY), with UPDATED
@@ -182,7 +182,7 @@ pub fn ImageStreamTable(
     });
     view! {
         <StreamGrid count=Signal::stored(count) rows=slice now />
-        {(count == 0).then(|| view! { <p class="empty">"No image streams in this project."</p> })}
+        {(count == 0).then(|| view! { <p class="empty">{t("No image streams in this project.")}</p> })}
     }
 }
 
@@ -382,11 +382,11 @@ pub fn StreamGrid(
         <table aria-rowcount=move || count.get() + 1>
             <thead>
                 <tr aria-rowindex="1">
-                    {header("NAME", "name-col", Some(SortColumn::Name))}
-                    {header("IMAGE REPOSITORY", "repository-col", Some(SortColumn::Repository))}
-                    {header("TAGS", "tags-col", None)}
-                    {header("UPDATED", "updated-col", Some(SortColumn::Updated))}
-                    {used_by.then(|| header("USED BY", "used-col", Some(SortColumn::UsedBy)))}
+                    {header(t("NAME"), "name-col", Some(SortColumn::Name))}
+                    {header(t("IMAGE REPOSITORY"), "repository-col", Some(SortColumn::Repository))}
+                    {header(t("TAGS"), "tags-col", None)}
+                    {header(t("UPDATED"), "updated-col", Some(SortColumn::Updated))}
+                    {used_by.then(|| header(t("USED BY"), "used-col", Some(SortColumn::UsedBy)))}
                 </tr>
             </thead>
             <tbody node_ref=body>
@@ -424,7 +424,7 @@ fn stream_row(
         updated,
         usage,
     } = row;
-    let more = (more > 0).then(|| format!(" + {more} more"));
+    let more = (more > 0).then(|| tf(" + {n} more", &[("n", &fmt_count(more as u64))]));
     let (name_title, repository_title, tags_title) =
         (name.clone(), repository.clone(), tags.clone());
     let usage_cell = used_by.then(|| {
@@ -435,22 +435,23 @@ fn stream_row(
             }
             Some(usage) => {
                 let stale = (usage.stale > 0).then(|| {
-                    let title = format!(
-                        "{} of them run an older image than the tag's current one",
-                        usage.stale
+                    let stale = fmt_count(usage.stale as u64);
+                    let title = tf(
+                        "{n} of them run an older image than the tag's current one",
+                        &[("n", &stale)],
                     );
                     view! { class=class,
-                        <span class="stale" title=title>{format!(" ({} stale)", usage.stale)}</span>
+                        <span class="stale" title=title>{tf(" ({n} stale)", &[("n", &stale)])}</span>
                     }
                 });
-                Some(view! { class=class, {usage.workloads.to_string()} {stale} }.into_any())
+                Some(view! { class=class, {fmt_count(usage.workloads as u64)} {stale} }.into_any())
             }
         };
         view! { class=class, <td>{content}</td> }
     });
     view! { class=class,
         <tr aria-rowindex=index + 2>
-            <td title=name_title><a href=href>{name}</a></td>
+            <td title=name_title><a href=crate::paths::href(&href)>{name}</a></td>
             <td class="repository" title=repository_title>{repository}</td>
             <td title=tags_title>{tags}<span class="more">{more}</span></td>
             <td>{move || updated_text(updated, now.get())}</td>

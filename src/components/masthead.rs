@@ -3,6 +3,7 @@
 
 use crate::api::{session, Config};
 use crate::auth::Auth;
+use crate::i18n::{self, t, tf, Lang};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use stylers_macro::style;
@@ -23,6 +24,8 @@ pub fn Masthead() -> impl IntoView {
     let class = style! {
         header {
             display: flex;
+            flex-wrap: wrap;
+            white-space: nowrap;
             align-items: center;
             gap: 1.25rem;
             padding: 0.6rem 1.5rem;
@@ -70,12 +73,25 @@ pub fn Masthead() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let navigate = use_navigate();
     let location = use_location();
+    // The embeds (`/embed/…`, crate::pages::embed) are chrome-less: no masthead at all.
+    if crate::pages::embed::is_embed_path(&crate::paths::strip_base(
+        &location.pathname.get_untracked(),
+    )) {
+        return ().into_any();
+    }
     let log_out = move |_| {
         session::forget_token();
         auth.client
             .update(|client| *client = client.without_token());
         auth.user.set(None);
         navigate("/login", Default::default());
+    };
+    // The static demo keeps its cluster across reloads (in this browser); "Explore a demo
+    // cluster" in a normal build does not.
+    let demo_title = if use_context::<Config>().is_some_and(|config| config.demo) {
+        t("A cluster running inside this page: nothing leaves the browser, and it is kept here until Reset demo")
+    } else {
+        t("A cluster running inside this page: nothing leaves the browser, and a reload starts it afresh")
     };
     view! { class=class,
         <header>
@@ -86,29 +102,31 @@ pub fn Masthead() -> impl IntoView {
                     .is_in_browser()
                     .then(|| {
                         view! { class=class,
-                            <span class="demo" title="A cluster running inside this page: nothing leaves the browser, and a reload starts it afresh">
-                                "Demo cluster"
+                            <span class="demo" title=demo_title>
+                                {t("Demo cluster")}
                             </span>
+                            <crate::components::demo_actions::DemoActions />
                         }
                     })
             }}
             {move || auth.user.get().map(|_| view! { <ProjectSwitcher /> })}
             {move || {
                 auth.user.get()?;
-                let path = location.pathname.get();
+                let path = crate::paths::strip_base(&location.pathname.get());
                 let project = project_in_path(&path)?;
                 let link = |view: &'static str, label: &'static str| {
                     let href = format!("/k8s/ns/{project}/{view}");
                     let current = path.starts_with(&href).then_some("page");
-                    view! { class=class, <a href=href aria-current=current>{label}</a> }
+                    view! { class=class, <a href=crate::paths::href(&href) aria-current=current>{label}</a> }
                 };
                 Some(view! { class=class,
-                    <nav aria-label="Project views">
-                        {link("imagestreams", "Image streams")}
-                        {link("deployments", "Deployments")}
+                    <nav aria-label=t("Project views")>
+                        {link("imagestreams", t("Image streams"))}
+                        {link("deployments", t("Deployments"))}
                     </nav>
                 })
             }}
+            <LanguageChooser />
             <ThemeChooser />
             {move || {
                 auth.user
@@ -116,13 +134,14 @@ pub fn Masthead() -> impl IntoView {
                     .map(|user| {
                         let name = user.metadata.name().to_owned();
                         view! { class=class,
-                            <span>"Logged in as " <strong>{name}</strong></span>
-                            <button type="button" on:click=log_out.clone()>"Log out"</button>
+                            <span>{t("Logged in as")}" " <strong>{name}</strong></span>
+                            <button type="button" on:click=log_out.clone()>{t("Log out")}</button>
                         }
                     })
             }}
         </header>
     }
+    .into_any()
 }
 
 /// A list of the projects the user can see; choosing one opens its image streams.
@@ -136,7 +155,9 @@ fn ProjectSwitcher() -> impl IntoView {
         let client = auth.client.get();
         async move { client.projects().await }
     });
-    let current = move || project_in_path(&location.pathname.get()).unwrap_or_default();
+    let current = move || {
+        project_in_path(&crate::paths::strip_base(&location.pathname.get())).unwrap_or_default()
+    };
     let api_server = config.api_server.clone();
     let choose = move |event: leptos::ev::Event| {
         let project = event_target_value(&event);
@@ -148,11 +169,11 @@ fn ProjectSwitcher() -> impl IntoView {
     };
     view! {
         <label>
-            "Project "
+            {t("Project")}" "
             <select on:change=choose prop:value=current>
                 // Its own boundary: the app's Suspense would otherwise hide the whole page
                 // (first rows included) until the project list has loaded.
-                <Suspense fallback=|| view! { <option value="">"Loading projects…"</option> }>
+                <Suspense fallback=|| view! { <option value="">{t("Loading projects…")}</option> }>
                 {move || {
                     let selected = current();
                     match projects.get() {
@@ -174,9 +195,9 @@ fn ProjectSwitcher() -> impl IntoView {
                             if err.is_unauthorized() {
                                 auth.expired();
                             }
-                            view! { <option value="">{format!("Projects unavailable: {err}")}</option> }.into_any()
+                            view! { <option value="">{tf("Projects unavailable: {error}", &[("error", &err.to_string())])}</option> }.into_any()
                         }
-                        None => view! { <option value="">"Loading projects…"</option> }.into_any(),
+                        None => view! { <option value="">{t("Loading projects…")}</option> }.into_any(),
                     }
                 }}
                 </Suspense>
@@ -225,13 +246,44 @@ fn ThemeChooser() -> impl IntoView {
     };
     view! {
         <label>
-            "Theme "
+            {t("Theme")}" "
             <select on:change=choose prop:value=move || theme.get()>
                 {THEMES
                     .iter()
                     .map(|(value, label)| {
                         let selected = theme.get_untracked() == *value;
-                        view! { <option value=*value selected=selected>{*label}</option> }
+                        view! { <option value=*value selected=selected>{t(label)}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// English or French, each named in its own language; choosing one keeps it for later visits
+/// and reloads the page in it ([`i18n::switch_to`]). A plain `<select>`, so it works from the
+/// keyboard and screen readers announce it by its label.
+#[component]
+fn LanguageChooser() -> impl IntoView {
+    let current = i18n::lang();
+    let choose = move |event: leptos::ev::Event| {
+        let chosen = event_target_value(&event);
+        if let Some(lang) = Lang::parse(&chosen).filter(|lang| *lang != current) {
+            i18n::switch_to(lang);
+        }
+    };
+    view! {
+        <label>
+            {t("Language")}" "
+            <select on:change=choose prop:value=current.code()>
+                {Lang::ALL
+                    .iter()
+                    .map(|lang| {
+                        view! {
+                            <option value=lang.code() lang=lang.code() selected=*lang == current>
+                                {lang.native_name()}
+                            </option>
+                        }
                     })
                     .collect_view()}
             </select>

@@ -4,6 +4,7 @@
 //! so the state never rests on colour alone. Only streams some Deployment uses are drawn, and a
 //! column with too many nodes ends in "+N more".
 
+use crate::i18n::{fmt_count, t, tf};
 use crate::pages::deployments::dom::{add, set, Builder};
 use crate::pages::deployments::{
     current_digest, deployment_href, istag_href, stream_href, stream_label,
@@ -160,7 +161,10 @@ pub fn layout(graph: &ReferenceGraph, streams: &[ImageStream], project: &str) ->
             NodeKey::Stream(stream.clone()),
             0,
             stream_label(&stream, project),
-            format!("Image stream {}", stream_label(&stream, project)),
+            tf(
+                "Image stream {name}",
+                &[("name", &stream_label(&stream, project))],
+            ),
             stream_href(&stream),
         );
         let mut left = stream_node;
@@ -172,14 +176,17 @@ pub fn layout(graph: &ReferenceGraph, streams: &[ImageStream], project: &str) ->
                 NodeKey::Tag(stream.clone(), tag.clone()),
                 1,
                 tag_label.clone(),
-                format!("Tag {tag_label}"),
+                tf("Tag {tag}", &[("tag", &tag_label)]),
                 href.clone(),
             );
             builder.edge(
                 stream_node,
                 tag_node,
                 EdgeKind::Plain,
-                format!("{} has tag {tag}", stream.name),
+                tf(
+                    "{stream} has tag {tag}",
+                    &[("stream", &stream.name), ("tag", tag)],
+                ),
             );
             left = tag_node;
             current = current_digest(streams, &stream, tag);
@@ -189,7 +196,10 @@ pub fn layout(graph: &ReferenceGraph, streams: &[ImageStream], project: &str) ->
                     tag_node,
                     digest_node,
                     EdgeKind::Plain,
-                    format!("{tag_label} points at {}", short_digest(digest)),
+                    tf(
+                        "{tag} points at {image}",
+                        &[("tag", &tag_label), ("image", short_digest(digest))],
+                    ),
                 );
             }
         }
@@ -213,7 +223,7 @@ pub fn layout(graph: &ReferenceGraph, streams: &[ImageStream], project: &str) ->
             NodeKey::Deployment(deployment_name.clone()),
             3,
             deployment_name.clone(),
-            format!("Deployment {deployment_name}"),
+            tf("Deployment {name}", &[("name", &deployment_name)]),
             deployment_href(project, &deployment_name),
         );
         match (digest_node, image_use.state) {
@@ -223,31 +233,56 @@ pub fn layout(graph: &ReferenceGraph, streams: &[ImageStream], project: &str) ->
                     let (kind, description) = match (&image_use.tag, state) {
                         (Some(_), UseState::NotInHistory) => (
                             EdgeKind::NotInHistory,
-                            format!("{short} is not in the history of {tag_text}"),
+                            tf(
+                                "{image} is not in the history of {tag}",
+                                &[("image", short), ("tag", &tag_text)],
+                            ),
                         ),
                         (Some(_), _) => (
                             EdgeKind::Older,
-                            format!("{tag_text} once pointed at {short}"),
+                            tf(
+                                "{tag} once pointed at {image}",
+                                &[("tag", &tag_text), ("image", short)],
+                            ),
                         ),
-                        (None, _) => (EdgeKind::Plain, format!("{tag_text} holds {short}")),
+                        (None, _) => (
+                            EdgeKind::Plain,
+                            tf(
+                                "{stream} holds {image}",
+                                &[("stream", &tag_text), ("image", short)],
+                            ),
+                        ),
                     };
                     builder.edge(left, digest_node, kind, description);
                 }
                 let (kind, description) = match state {
                     UseState::Stale { behind } => (
                         EdgeKind::Stale { behind },
-                        format!(
-                            "Stale: {deployment_name} runs an older image of {tag_text}, {}",
-                            behind_text(behind)
+                        tf(
+                            "Stale: {deployment} runs an older image of {tag}, {behind}",
+                            &[
+                                ("deployment", &deployment_name),
+                                ("tag", &tag_text),
+                                ("behind", &behind_text(behind)),
+                            ],
                         ),
                     ),
                     UseState::Current => (
                         EdgeKind::Plain,
-                        format!("{deployment_name} runs the current image of {tag_text}"),
+                        tf(
+                            "{deployment} runs the current image of {tag}",
+                            &[("deployment", &deployment_name), ("tag", &tag_text)],
+                        ),
                     ),
                     _ => (
                         EdgeKind::Plain,
-                        format!("{deployment_name} runs {}", short_digest(digest)),
+                        tf(
+                            "{deployment} runs {image}",
+                            &[
+                                ("deployment", &deployment_name),
+                                ("image", short_digest(digest)),
+                            ],
+                        ),
                     ),
                 };
                 builder.edge(digest_node, deployment, kind, description);
@@ -262,21 +297,24 @@ pub fn layout(graph: &ReferenceGraph, streams: &[ImageStream], project: &str) ->
                 let waiting = builder.node(
                     NodeKey::Digest(format!(" {}/{tag_text}", stream.namespace)),
                     2,
-                    "no image yet".to_owned(),
-                    format!("No image yet for {tag_text}"),
+                    t("no image yet").to_owned(),
+                    tf("No image yet for {tag}", &[("tag", &tag_text)]),
                     href,
                 );
                 builder.edge(
                     left,
                     waiting,
                     EdgeKind::Pending,
-                    format!("{tag_text} has no image yet"),
+                    tf("{tag} has no image yet", &[("tag", &tag_text)]),
                 );
                 builder.edge(
                     waiting,
                     deployment,
                     EdgeKind::Pending,
-                    format!("{deployment_name} waits for an image of {tag_text}"),
+                    tf(
+                        "{deployment} waits for an image of {tag}",
+                        &[("deployment", &deployment_name), ("tag", &tag_text)],
+                    ),
                 );
             }
         }
@@ -287,9 +325,9 @@ pub fn layout(graph: &ReferenceGraph, streams: &[ImageStream], project: &str) ->
 /// "1 version behind", "3 versions behind", or "older" when the count is unknown.
 fn behind_text(behind: usize) -> String {
     match behind {
-        0 => "an older version".to_owned(),
-        1 => "1 version behind".to_owned(),
-        n => format!("{n} versions behind"),
+        0 => t("an older version").to_owned(),
+        1 => t("1 version behind").to_owned(),
+        n => tf("{n} versions behind", &[("n", &fmt_count(n as u64))]),
     }
 }
 
@@ -331,12 +369,22 @@ impl MapBuilder {
 
     fn digest(&mut self, digest: &str, tag: &str, href: &str, current: bool) -> usize {
         let short = short_digest(digest).to_owned();
-        let role = if current { "current" } else { "older" };
+        let name = if current {
+            tf(
+                "Image {image}, current image of {tag}",
+                &[("image", &short), ("tag", tag)],
+            )
+        } else {
+            tf(
+                "Image {image}, older image of {tag}",
+                &[("image", &short), ("tag", tag)],
+            )
+        };
         self.node(
             NodeKey::Digest(digest.to_owned()),
             2,
             short.clone(),
-            format!("Image {short}, {role} image of {tag}"),
+            name,
             href.to_owned(),
         )
     }
@@ -499,7 +547,7 @@ pub fn project_map(
             parent,
             "p",
             "map-empty",
-            "No Deployment of this project runs an image from an image stream.",
+            t("No Deployment of this project runs an image from an image stream."),
         );
         return;
     }
@@ -511,14 +559,22 @@ pub fn project_map(
     set(
         &svg,
         "aria-label",
-        &format!(
-            "Project map of {namespace}: which image stream tags and images each Deployment runs"
+        &tf(
+            "Project map of {project}: which image stream tags and images each Deployment runs",
+            &[("project", namespace)],
         ),
     );
     place(&svg, &[("width", width), ("height", height)]);
     set(&svg, "viewBox", &format!("0 0 {width} {height}"));
-    for (column, heading) in COLUMNS.iter().enumerate() {
-        svg_text(&b, &svg, "map-heading", column_x(column) + 1, 16, heading);
+    for (column, &heading_en) in COLUMNS.iter().enumerate() {
+        svg_text(
+            &b,
+            &svg,
+            "map-heading",
+            column_x(column) + 1,
+            16,
+            t(heading_en),
+        );
     }
     for edge in &map.edges {
         if !map.visible(edge.from) || !map.visible(edge.to) {
@@ -534,12 +590,15 @@ pub fn project_map(
         let middle = (x1 + x2) / 2;
         let (class, mark) = match edge.kind {
             EdgeKind::Plain => ("map-edge", String::new()),
-            EdgeKind::Stale { behind: 0 } => ("map-edge stale", "stale".to_owned()),
-            EdgeKind::Stale { behind } => ("map-edge stale", format!("stale, {behind} behind")),
-            EdgeKind::Pending if to.column == 3 => ("map-edge pending", "pending".to_owned()),
+            EdgeKind::Stale { behind: 0 } => ("map-edge stale", t("stale").to_owned()),
+            EdgeKind::Stale { behind } => (
+                "map-edge stale",
+                tf("stale, {n} behind", &[("n", &fmt_count(behind as u64))]),
+            ),
+            EdgeKind::Pending if to.column == 3 => ("map-edge pending", t("pending").to_owned()),
             EdgeKind::Pending => ("map-edge pending", String::new()),
             EdgeKind::Older => ("map-edge older", String::new()),
-            EdgeKind::NotInHistory => ("map-edge pending", "not in history".to_owned()),
+            EdgeKind::NotInHistory => ("map-edge pending", t("not in history").to_owned()),
         };
         let group = b.svg("g", class);
         set(&group, "role", "img");
@@ -580,7 +639,7 @@ pub fn project_map(
             _ => "map-node deployment",
         };
         let link = b.svg("a", class);
-        set(&link, "href", &node.href);
+        set(&link, "href", &crate::paths::href(&node.href));
         set(&link, "aria-label", &node.name);
         let title = b.svg("title", "");
         title.set_text_content(Some(&node.name));
@@ -610,7 +669,7 @@ pub fn project_map(
                 "map-more",
                 column_x(column) + 8,
                 y,
-                &format!("+{hidden} more"),
+                &tf("+{n} more", &[("n", &fmt_count(hidden as u64))]),
             );
         }
     }
@@ -619,7 +678,7 @@ pub fn project_map(
         &figure,
         "figcaption",
         "",
-        "Dashed lines marked “stale” lead to Deployments that run an older image than their tag points at now.",
+        t("Dashed lines marked “stale” lead to Deployments that run an older image than their tag points at now."),
     );
     add(parent, &figure);
 }

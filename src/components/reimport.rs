@@ -7,6 +7,7 @@ use crate::api::access::{use_permission, Permission};
 use crate::api::{resource_path, ApiCall, IMAGE_V1};
 use crate::auth::Auth;
 use crate::components::toast::use_toaster;
+use crate::i18n::{t, tf};
 use imagestream_model::plan::{plan_import, ImportImageOptions};
 use imagestream_model::reference::short_digest;
 use imagestream_model::{ImageStream, ImageStreamImport};
@@ -41,9 +42,11 @@ pub fn ReimportButton(
     );
     let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None::<String>);
-    let denied =
-        format!("You may not import images in project {namespace} (create imagestreamimports)");
-    let label = format!("Re-import {tag}");
+    let denied = tf(
+        "You may not import images in project {namespace} (create imagestreamimports)",
+        &[("namespace", &namespace)],
+    );
+    let label = tf("Re-import {tag}", &[("tag", &tag)]);
     let run = move |_| {
         let subject = subject.clone();
         let options = ImportImageOptions {
@@ -54,7 +57,7 @@ pub fn ReimportButton(
         let client = auth.client.get_untracked();
         let path = resource_path(IMAGE_V1, Some(&namespace), "imagestreamimports", None);
         busy.set(true);
-        outcome.set(Some("Importing…".into()));
+        outcome.set(Some(t("Importing…").into()));
         leptos::task::spawn_local(async move {
             let result = match plan {
                 Err(err) => Err(err.0),
@@ -79,13 +82,19 @@ pub fn ReimportButton(
             busy.try_set(false);
             match result {
                 Ok(text) => {
-                    toaster.success(format!("{text} into {subject}"));
+                    toaster.success(tf(
+                        "{result} into {subject}",
+                        &[("result", &text), ("subject", &subject)],
+                    ));
                     outcome.try_set(Some(text));
                     imported.run(());
                 }
                 Err(text) => {
-                    toaster.error(format!("Re-import of {subject} failed: {text}"));
-                    outcome.try_set(Some(format!("Import failed: {text}")));
+                    toaster.error(tf(
+                        "Re-import of {subject} failed: {error}",
+                        &[("subject", &subject), ("error", &text)],
+                    ));
+                    outcome.try_set(Some(tf("Import failed: {error}", &[("error", &text)])));
                 }
             }
         });
@@ -99,7 +108,7 @@ pub fn ReimportButton(
             disabled=move || busy.get() || allowed.get() != Some(true)
             on:click=run
         >
-            "Re-import"
+            {t("Re-import")}
         </button>
         <span class="reimport-outcome" role="status" aria-live="polite">
             {move || outcome.get()}
@@ -114,19 +123,27 @@ fn describe(answer: &ImageStreamImport) -> Result<String, String> {
         .as_ref()
         .and_then(|status| status.images.as_ref())
         .and_then(|images| images.first())
-        .ok_or_else(|| "the server did not say what it imported".to_owned())?;
+        .ok_or_else(|| t("the server did not say what it imported").to_owned())?;
     if image.status.status.as_deref() == Some("Success") {
         let digest = image
             .image
             .as_ref()
             .map(|image| short_digest(image.metadata.name()).to_owned())
             .unwrap_or_default();
-        Ok(format!("Imported {digest}"))
+        Ok(tf("Imported {digest}", &[("digest", &digest)]))
     } else {
         Err(format!(
             "{}: {}",
-            image.status.reason.as_deref().unwrap_or("Failure"),
-            image.status.message.as_deref().unwrap_or("no message")
+            image
+                .status
+                .reason
+                .as_deref()
+                .unwrap_or_else(|| t("Failure")),
+            image
+                .status
+                .message
+                .as_deref()
+                .unwrap_or_else(|| t("no message"))
         ))
     }
 }

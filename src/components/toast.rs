@@ -4,6 +4,7 @@
 //! Success and information messages go to a polite `status` region and fade after a while;
 //! failures go to an `alert` region and stay until dismissed, so nobody misses one.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -126,7 +127,7 @@ pub fn Toasts() -> impl IntoView {
                             <button
                                 type="button"
                                 class="dismiss"
-                                aria-label="Dismiss"
+                                aria-label=t("Dismiss")
                                 on:click=move |_| toaster.dismiss(id)
                             >
                                 "×"

@@ -3,13 +3,14 @@
 //! image triggers, and the conditions.
 
 use crate::api::{resource_path, ApiError, Client, APPS_V1};
+use crate::components::clock::ago;
+use crate::i18n::{fmt_count, t, tf};
 use crate::pages::deployments::dom::{add, set, Builder};
 use crate::pages::deployments::{
     container_images, current_digest, digest_into, page_class, ready_text, state_into, stream_into,
     tag_into, trigger_text, with_streams, Loaded, LoadedPage, PageAction, PageKind, ProjectImages,
 };
 use imagestream_model::graph::ImageUse;
-use imagestream_model::time::ago;
 use imagestream_model::workload::image_triggers;
 use imagestream_model::Deployment;
 use leptos::prelude::*;
@@ -41,15 +42,18 @@ const DEPLOYMENT: PageKind = PageKind {
     back: |namespace, _| {
         Some((
             format!("/k8s/ns/{namespace}/deployments"),
-            "← Deployments".to_owned(),
+            format!("← {}", t("Deployments")),
         ))
     },
     loading: "Loading deployment…",
     failed: |namespace, name, not_found| {
         if not_found {
-            format!("Deployment {name} not found in project {namespace}. ")
+            tf(
+                "Deployment {name} not found in project {project}.",
+                &[("name", name), ("project", namespace)],
+            ) + " "
         } else {
-            "Could not load the deployment. ".to_owned()
+            t("Could not load the deployment.").to_owned() + " "
         }
     },
     load: |client, namespace, name| {
@@ -101,30 +105,31 @@ fn deployment_tree(data: &ProjectImages) -> Option<Element> {
     let root = b.el("div", "");
 
     let status = deployment.status.clone().unwrap_or_default();
-    let section = b.section(&root, "replicas-heading", "Replicas");
+    let section = b.section(&root, "replicas-heading", t("Replicas"));
     let list = b.el("dl", "");
-    b.term(&list, "Ready")
+    let count = |n: Option<i32>| fmt_count(n.unwrap_or(0).max(0) as u64);
+    b.term(&list, t("Ready"))
         .set_text_content(Some(&ready_text(deployment)));
-    b.term(&list, "Updated")
-        .set_text_content(Some(&status.updated_replicas.unwrap_or(0).to_string()));
-    b.term(&list, "Available")
-        .set_text_content(Some(&status.available_replicas.unwrap_or(0).to_string()));
+    b.term(&list, t("Updated"))
+        .set_text_content(Some(&count(status.updated_replicas)));
+    b.term(&list, t("Available"))
+        .set_text_content(Some(&count(status.available_replicas)));
     add(&section, &list);
 
-    let section = b.section(&root, "containers-heading", "Containers");
+    let section = b.section(&root, "containers-heading", t("Containers"));
     if let Err(err) = image_triggers(&deployment.metadata) {
         let warning = b.text(&section, "p", "warning", &err.to_string());
         set(&warning, "role", "alert");
     }
     for container in container_images(deployment, &graph) {
         let heading = if container.init {
-            format!("Init container {}", container.name)
+            tf("Init container {name}", &[("name", &container.name)])
         } else {
-            format!("Container {}", container.name)
+            tf("Container {name}", &[("name", &container.name)])
         };
         b.text(&section, "h3", "", &heading);
         let list = b.el("dl", "");
-        let image = b.term(&list, "Image");
+        let image = b.term(&list, t("Image"));
         b.text(&image, "code", "spec", &container.image);
         let uses: Vec<Option<&ImageUse>> = if container.uses.is_empty() {
             vec![None]
@@ -132,10 +137,10 @@ fn deployment_tree(data: &ProjectImages) -> Option<Element> {
             container.uses.iter().map(Some).collect()
         };
         for image_use in uses {
-            stream_into(&b, &b.term(&list, "Image stream"), image_use, namespace);
-            tag_into(&b, &b.term(&list, "Tag"), image_use);
+            stream_into(&b, &b.term(&list, t("Image stream")), image_use, namespace);
+            tag_into(&b, &b.term(&list, t("Tag")), image_use);
             let running = image_use.and_then(|u| u.digest.as_deref());
-            digest_into(&b, &b.term(&list, "Digest"), running);
+            digest_into(&b, &b.term(&list, t("Digest")), running);
             let current = image_use.and_then(|image_use| {
                 current_digest(
                     &data.streams,
@@ -146,18 +151,18 @@ fn deployment_tree(data: &ProjectImages) -> Option<Element> {
             if current.is_some() && current.as_deref() != running {
                 digest_into(
                     &b,
-                    &b.term(&list, "Tag's current image"),
+                    &b.term(&list, t("Tag's current image")),
                     current.as_deref(),
                 );
             }
-            state_into(&b, &b.term(&list, "Status"), image_use);
-            b.term(&list, "Trigger")
+            state_into(&b, &b.term(&list, t("Status")), image_use);
+            b.term(&list, t("Trigger"))
                 .set_text_content(Some(trigger_text(image_use)));
         }
         add(&section, &list);
     }
 
-    let section = b.section(&root, "conditions-heading", "Conditions");
+    let section = b.section(&root, "conditions-heading", t("Conditions"));
     let conditions = status
         .extra
         .get("conditions")
@@ -165,12 +170,18 @@ fn deployment_tree(data: &ProjectImages) -> Option<Element> {
         .filter(|conditions| !conditions.is_empty());
     match conditions {
         None => {
-            b.text(&section, "p", "none", "No conditions reported yet.");
+            b.text(&section, "p", "none", t("No conditions reported yet."));
         }
         Some(conditions) => {
             let body = b.table(
                 &section,
-                &["TYPE", "STATUS", "REASON", "MESSAGE", "UPDATED"],
+                &[
+                    t("TYPE"),
+                    t("STATUS"),
+                    t("REASON"),
+                    t("MESSAGE"),
+                    t("UPDATED"),
+                ],
             );
             for condition in conditions {
                 let row = b.el("tr", "");

@@ -11,6 +11,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::delete_dialog::{delete_button, DeleteAllButton, DeleteSpec};
 use crate::components::history_timeline::HistoryTimeline;
 use crate::components::project_map::project_map;
+use crate::i18n::{fmt_count, t, tf};
 use crate::live::{Connection, LiveList};
 use imagestream_model::graph::{
     Evidence, ImageUse, ProjectObjects, ReferenceGraph, StreamRef, UseState, WorkloadKind,
@@ -135,12 +136,14 @@ pub fn ready_text(deployment: &Deployment) -> String {
 /// How what a container runs relates to its tag, in words.
 pub fn state_text(state: UseState) -> String {
     match state {
-        UseState::Current => "current".to_owned(),
-        UseState::Stale { behind: 1 } => "1 version behind".to_owned(),
-        UseState::Stale { behind } => format!("{behind} versions behind"),
-        UseState::Pending => "pending: the trigger has not set an image yet".to_owned(),
-        UseState::NotInHistory => "not in the tag's history".to_owned(),
-        UseState::Unresolved => "unresolved: the tag has no image".to_owned(),
+        UseState::Current => t("current").to_owned(),
+        UseState::Stale { behind: 1 } => t("1 version behind").to_owned(),
+        UseState::Stale { behind } => {
+            tf("{n} versions behind", &[("n", &fmt_count(behind as u64))])
+        }
+        UseState::Pending => t("pending: the trigger has not set an image yet").to_owned(),
+        UseState::NotInHistory => t("not in the tag's history").to_owned(),
+        UseState::Unresolved => t("unresolved: the tag has no image").to_owned(),
     }
 }
 
@@ -164,9 +167,9 @@ pub fn trigger_paused(image_use: &ImageUse) -> Option<bool> {
 /// The trigger column's words.
 pub fn trigger_text(image_use: Option<&ImageUse>) -> &'static str {
     match image_use.and_then(trigger_paused) {
-        Some(true) => "paused",
-        Some(false) => "active",
-        None => "none",
+        Some(true) => t("paused"),
+        Some(false) => t("active"),
+        None => t("none"),
     }
 }
 
@@ -323,7 +326,7 @@ pub mod dom {
         /// Appends a link `text` → `href` to `parent`.
         pub fn link(&self, parent: &Element, href: &str, text: &str) -> Element {
             let link = self.text(parent, "a", "", text);
-            set(&link, "href", href);
+            set(&link, "href", &crate::paths::href(href));
             link
         }
 
@@ -423,6 +426,7 @@ pub mod dom {
             let Some(href) = anchor
                 .and_then(|anchor| anchor.get_attribute("href"))
                 .filter(|href| href.starts_with('/'))
+                .map(|href| crate::paths::strip_base(&href))
             else {
                 return;
             };
@@ -582,7 +586,7 @@ pub fn state_into(b: &Builder, parent: &Element, image_use: Option<&ImageUse>) {
             b.text(parent, "span", state_class(image_use.state), &text);
         }
         None => {
-            b.text(parent, "span", "state other", "not from an image stream");
+            b.text(parent, "span", "state other", t("not from an image stream"));
         }
     }
 }
@@ -598,14 +602,14 @@ fn deployments_table(
     let body = b.table(
         parent,
         &[
-            "DEPLOYMENT",
-            "CONTAINER",
-            "IMAGE STREAM",
-            "TAG",
-            "DIGEST",
-            "STATUS",
-            "TRIGGER",
-            "READY",
+            t("DEPLOYMENT"),
+            t("CONTAINER"),
+            t("IMAGE STREAM"),
+            t("TAG"),
+            t("DIGEST"),
+            t("STATUS"),
+            t("TRIGGER"),
+            t("READY"),
         ],
     );
     for deployment in deployments {
@@ -620,7 +624,7 @@ fn deployments_table(
             let cell = b.text(&row, "td", "", &container.name);
             set(&cell, "title", &container.image);
             if container.init {
-                b.text(&cell, "span", "init", " (init)");
+                b.text(&cell, "span", "init", t(" (init)"));
             }
             let cell = b.el("td", "");
             stream_into(b, &cell, first, namespace);
@@ -642,11 +646,13 @@ fn deployments_table(
 }
 
 /// The page content below the heading, built again whenever the lists change: the table of
-/// `deployments` (in name order) with their images resolved against `streams`, and the map.
+/// `deployments` (in name order) with their images resolved against `streams`, and the map
+/// (unless `map` is false: the embed shows the table alone).
 fn deployments_tree(
     namespace: &str,
     deployments: &[Deployment],
     streams: &[ImageStream],
+    map: bool,
 ) -> Option<Element> {
     let b = Builder::new(page_class())?;
     let root = b.el("div", "");
@@ -655,7 +661,10 @@ fn deployments_tree(
             &root,
             "p",
             "",
-            &format!("No deployments found in project {namespace}."),
+            &tf(
+                "No deployments found in project {project}.",
+                &[("project", namespace)],
+            ),
         );
         return Some(root);
     }
@@ -667,7 +676,10 @@ fn deployments_tree(
         pods: &[],
     });
     deployments_table(&b, &root, namespace, deployments, &graph);
-    let section = b.section(&root, "map-heading", "Project map");
+    if !map {
+        return Some(root);
+    }
+    let section = b.section(&root, "map-heading", t("Project map"));
     project_map(&section, &graph, streams, namespace);
     Some(root)
 }
@@ -766,7 +778,7 @@ pub struct PageKind {
     pub title: fn(&str, &str) -> String,
     /// The link back (href, text), if any.
     pub back: fn(&str, &str) -> Option<(String, String)>,
-    /// The status text while loading.
+    /// The status text while loading, in English (shown through [`t`]).
     pub loading: &'static str,
     /// What failed, from project, name and whether the server said 404.
     pub failed: fn(&str, &str, bool) -> String,
@@ -829,7 +841,7 @@ pub fn LoadedPage(kind: PageKind) -> impl IntoView {
         (kind.back)(&namespace(), &name()).map(|(href, text)| {
             view! { class=class,
                 <p class="back">
-                    <a href=href>{text}</a>
+                    <a href=crate::paths::href(&href)>{text}</a>
                 </p>
             }
         })
@@ -842,8 +854,8 @@ pub fn LoadedPage(kind: PageKind) -> impl IntoView {
             <h1>{badge} {move || (kind.title)(&namespace(), &name())}</h1>
             <div class="actions">{action}</div>
         </div>
-        <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
-        <Suspense fallback=move || view! { <p role="status">{kind.loading}</p> }>
+        <p class="subtitle">{t("Project:")}" " <strong>{namespace}</strong></p>
+        <Suspense fallback=move || view! { <p role="status">{t(kind.loading)}</p> }>
             {move || {
                 data.get()
                     .map(|result| match result {
@@ -858,7 +870,7 @@ pub fn LoadedPage(kind: PageKind) -> impl IntoView {
                                 let now = js_sys::Date::now() as i64;
                                 view! { class=page,
                                     <section aria-labelledby="history-heading">
-                                        <h2 id="history-heading">"History"</h2>
+                                        <h2 id="history-heading">{t("History")}</h2>
                                         <HistoryTimeline tag history now=Signal::stored(now) />
                                     </section>
                                 }
@@ -906,8 +918,17 @@ struct OtherStreams {
 /// `/k8s/ns/:ns/deployments`: the project's Deployments and image streams listed and then
 /// watched ([`LiveList`]), the table and the map built again (with [`dom`]) whenever either
 /// list changes in a way the page shows (at most once per frame: the lists batch per frame).
+/// Also the "what runs where" embed (`crate::pages::embed`): `embedded` leaves out the map and,
+/// unless `actions`, Delete all.
 #[component]
-pub fn DeploymentsPage() -> impl IntoView {
+pub fn DeploymentsPage(
+    /// Shown in an embed.
+    #[prop(optional)]
+    embedded: bool,
+    /// In an embed, offer Delete all.
+    #[prop(optional)]
+    actions: bool,
+) -> impl IntoView {
     let auth = expect_context::<Auth>();
     let params = use_params_map();
     let namespace = Memo::new(move |_| params.read().get("ns").unwrap_or_default());
@@ -987,7 +1008,7 @@ pub fn DeploymentsPage() -> impl IntoView {
         streams.with_items(|own| {
             others.with_value(|others| {
                 if others.streams.is_empty() {
-                    deployments_tree(&namespace, &shown, own.as_slice())
+                    deployments_tree(&namespace, &shown, own.as_slice(), !embedded)
                 } else {
                     let all: Vec<ImageStream> = own
                         .as_slice()
@@ -995,7 +1016,7 @@ pub fn DeploymentsPage() -> impl IntoView {
                         .chain(&others.streams)
                         .cloned()
                         .collect();
-                    deployments_tree(&namespace, &shown, &all)
+                    deployments_tree(&namespace, &shown, &all, !embedded)
                 }
             })
         })?
@@ -1016,7 +1037,7 @@ pub fn DeploymentsPage() -> impl IntoView {
             .map(|err| {
                 view! {
                     <div role="alert" class="error">
-                        <strong>"Could not list deployments. "</strong>
+                        <strong>{t("Could not list deployments.")}" "</strong>
                         {err.to_string()}
                     </div>
                 }
@@ -1024,20 +1045,20 @@ pub fn DeploymentsPage() -> impl IntoView {
     };
     let loading = move || {
         (!ready() && connection.get() != Connection::Lost)
-            .then(|| view! { <p role="status">"Loading deployments…"</p> })
+            .then(|| view! { <p role="status">{t("Loading deployments…")}</p> })
     };
     // `oc delete all --all`, for the project shown (a new button when the project changes).
     let delete_all = move || {
         let namespace = namespace.get();
-        view! { <DeleteAllButton namespace /> }
+        (!embedded || actions).then(|| view! { <DeleteAllButton namespace /> })
     };
     view! {
         <div class="heading">
-            <h1>"Deployments"</h1>
+            <h1>{t("Deployments")}</h1>
             <ConnectionStatus state=connection />
             <div class="actions">{delete_all}</div>
         </div>
-        <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
+        <p class="subtitle">{t("Project:")}" " <strong>{namespace}</strong></p>
         {failed}
         {loading}
         {dom::mount_live(build)}

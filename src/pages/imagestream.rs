@@ -4,6 +4,7 @@
 use crate::api::{resource_path, ApiError, APPS_V1, IMAGE_V1};
 use crate::auth::Auth;
 use crate::components::add_tag::AddTagButton;
+use crate::components::clock::ago;
 use crate::components::clock::use_now;
 use crate::components::copy_button::CopyButton;
 use crate::components::delete_dialog::{
@@ -13,10 +14,10 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::history_timeline::HistoryTimeline;
 use crate::components::reimport::ReimportButton;
 use crate::components::toast::use_toaster;
+use crate::i18n::{fmt_count, t, tf};
 use imagestream_model::graph::{ProjectObjects, ReferenceGraph, UseState};
 use imagestream_model::reference::short_digest;
 use imagestream_model::tags::{tag_views, unique_images, ImportStatus, TagSource, TagView};
-use imagestream_model::time::ago;
 use imagestream_model::yaml::to_yaml;
 use imagestream_model::{Deployment, ImageStream, List};
 use leptos::prelude::*;
@@ -84,7 +85,7 @@ pub fn ImageStreamPage() -> impl IntoView {
                 params.get("name").unwrap_or_default(),
             )
         });
-        toaster.info(format!("Image stream {name} was deleted"));
+        toaster.info(tf("Image stream {name} was deleted", &[("name", &name)]));
         navigate(
             &format!("/k8s/ns/{namespace}/imagestreams"),
             Default::default(),
@@ -121,7 +122,7 @@ pub fn ImageStreamPage() -> impl IntoView {
 
     view! {
         <p class="back">
-            <a href=list_href>"← Image streams"</a>
+            <a href=move || crate::paths::href(&list_href())>"← "{t("Image streams")}</a>
         </p>
         <div class="heading">
             <h1>
@@ -130,8 +131,8 @@ pub fn ImageStreamPage() -> impl IntoView {
             </h1>
             <div class="actions">{delete}</div>
         </div>
-        <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
-        <Suspense fallback=|| view! { <p role="status">"Loading image stream…"</p> }>
+        <p class="subtitle">{t("Project:")}" " <strong>{namespace}</strong></p>
+        <Suspense fallback=|| view! { <p role="status">{t("Loading image stream…")}</p> }>
             {move || {
                 stream
                     .get()
@@ -167,17 +168,20 @@ pub fn ImageStreamPage() -> impl IntoView {
 
 /// One workload running one of a tag's images, for the USED BY column.
 #[derive(Debug, Clone, PartialEq)]
-struct TagUse {
+pub struct TagUse {
     deployment: String,
     state: UseState,
 }
 
 /// USED BY per tag: `None` while Deployments load, an error when they cannot be read.
-type UsesSignal = Signal<Option<Result<BTreeMap<String, Vec<TagUse>>, ApiError>>>;
+pub(crate) type UsesSignal = Signal<Option<Result<BTreeMap<String, Vec<TagUse>>, ApiError>>>;
 
 /// The Deployments using each tag of `stream` (tag "" for uses by digest alone), from the
 /// model's reference graph.
-fn uses_by_tag(stream: &ImageStream, deployments: &[Deployment]) -> BTreeMap<String, Vec<TagUse>> {
+pub(crate) fn uses_by_tag(
+    stream: &ImageStream,
+    deployments: &[Deployment],
+) -> BTreeMap<String, Vec<TagUse>> {
     let namespace = stream.metadata.namespace();
     let graph = ReferenceGraph::build(&ProjectObjects {
         namespace,
@@ -207,19 +211,21 @@ fn uses_by_tag(stream: &ImageStream, deployments: &[Deployment]) -> BTreeMap<Str
 /// How a use reads in the USED BY column, and in the delete dialog's "Still referenced by".
 pub(crate) fn use_state_text(state: UseState) -> String {
     match state {
-        UseState::Current => "current".into(),
-        UseState::Stale { behind: 1 } => "1 version behind".into(),
-        UseState::Stale { behind } => format!("{behind} versions behind"),
-        UseState::Pending => "trigger pending".into(),
-        UseState::NotInHistory => "image not in history".into(),
-        UseState::Unresolved => "tag has no image".into(),
+        UseState::Current => t("current").into(),
+        UseState::Stale { behind: 1 } => t("1 version behind").into(),
+        UseState::Stale { behind } => {
+            tf("{n} versions behind", &[("n", &fmt_count(behind as u64))])
+        }
+        UseState::Pending => t("trigger pending").into(),
+        UseState::NotInHistory => t("image not in history").into(),
+        UseState::Unresolved => t("tag has no image").into(),
     }
 }
 
 /// The USED BY cell of one tag: each Deployment, linked, with whether it runs the current image.
 fn used_by_cell(namespace: &str, uses: Option<&Vec<TagUse>>, class: &'static str) -> AnyView {
     let Some(uses) = uses.filter(|uses| !uses.is_empty()) else {
-        return view! { class=class, <span class="none">"none"</span> }.into_any();
+        return view! { class=class, <span class="none">{t("none")}</span> }.into_any();
     };
     uses.iter()
         .map(|tag_use| {
@@ -228,7 +234,7 @@ fn used_by_cell(namespace: &str, uses: Option<&Vec<TagUse>>, class: &'static str
             let stale = tag_use.state.is_stale().then_some("stale");
             view! { class=class,
                 <span class="use">
-                    <a href=href>{tag_use.deployment.clone()}</a>
+                    <a href=crate::paths::href(&href)>{tag_use.deployment.clone()}</a>
                     " "
                     <span class=stale>{format!("({state})")}</span>
                 </span>
@@ -241,7 +247,7 @@ fn used_by_cell(namespace: &str, uses: Option<&Vec<TagUse>>, class: &'static str
 /// Why the stream could not be shown: "not found" names the stream and project; a network
 /// failure offers to try again.
 #[component]
-fn LoadError(
+pub(crate) fn LoadError(
     err: ApiError,
     name: String,
     namespace: String,
@@ -251,13 +257,19 @@ fn LoadError(
         let message = err.server_message().unwrap_or_default().to_owned();
         view! {
             <div role="alert" class="error">
-                <strong>{format!("Image stream {name} not found in project {namespace}. ")}</strong>
+                <strong>
+                    {tf(
+                        "Image stream {name} not found in project {project}.",
+                        &[("name", &name), ("project", &namespace)],
+                    )}
+                    " "
+                </strong>
                 {message}
             </div>
         }
         .into_any()
     } else {
-        view! { <ErrorPanel action="Could not load the image stream.".to_owned() error=err retry /> }
+        view! { <ErrorPanel action=t("Could not load the image stream.").to_owned() error=err retry /> }
             .into_any()
     }
 }
@@ -265,7 +277,7 @@ fn LoadError(
 /// Renders `key=value` pairs as chips (styled by the caller's scoped `class`), or "none".
 fn pairs(map: Option<&BTreeMap<String, String>>, class: &'static str) -> AnyView {
     match map.filter(|map| !map.is_empty()) {
-        None => view! { class=class, <span class="none">"none"</span> }.into_any(),
+        None => view! { class=class, <span class="none">{t("none")}</span> }.into_any(),
         Some(map) => map
             .iter()
             .map(|(key, value)| {
@@ -296,8 +308,8 @@ fn source_text(source: &TagSource, namespace: &str) -> String {
             image,
             namespace: ns,
         } => format!("ImageStreamImage {ns}/{stream}@{}", short_digest(image)),
-        TagSource::Pushed => "pushed".to_owned(),
-        TagSource::NoSource => "no source".to_owned(),
+        TagSource::Pushed => t("pushed").to_owned(),
+        TagSource::NoSource => t("no source").to_owned(),
         TagSource::Unknown { kind, name } => format!("{kind} {name}"),
     }
 }
@@ -305,12 +317,15 @@ fn source_text(source: &TagSource, namespace: &str) -> String {
 /// The IMPORT STATUS column's words, like the OpenShift console's.
 fn import_text(status: &ImportStatus) -> String {
     match status {
-        ImportStatus::Imported => "Imported".to_owned(),
-        ImportStatus::Pending => "Pending".to_owned(),
+        ImportStatus::Imported => t("Imported").to_owned(),
+        ImportStatus::Pending => t("Pending").to_owned(),
         ImportStatus::Failed {
             reason, message, ..
-        } => format!("Import failed ({reason}): {message}"),
-        ImportStatus::NoSource => "No source".to_owned(),
+        } => tf(
+            "Import failed ({reason}): {message}",
+            &[("reason", reason), ("message", message)],
+        ),
+        ImportStatus::NoSource => t("No source").to_owned(),
     }
 }
 
@@ -457,7 +472,7 @@ fn StreamDetails(
         .flatten()
         .unwrap_or_default();
     let created_title = created.clone();
-    let created_age = move || ago(&created, now.get()).unwrap_or_else(|| "unknown".to_owned());
+    let created_age = move || ago(&created, now.get()).unwrap_or_else(|| t("unknown").to_owned());
     let labels = pairs(stream.metadata.labels.as_ref(), class);
     let annotations = pairs(stream.metadata.annotations.as_ref(), class);
     let unique = unique_images(&stream);
@@ -486,25 +501,26 @@ fn StreamDetails(
         .map_or_else(|| "latest".to_owned(), |view| view.name.clone());
     let pull_from = public.clone().unwrap_or_else(|| internal.clone());
     let examples = format!(
-        "docker pull {pull_from}:{example_tag}\noc tag {namespace}/{name}:{example_tag} <other>:{example_tag}"
+        "docker pull {pull_from}:{example_tag}\noc tag {namespace}/{name}:{example_tag} {other}:{example_tag}",
+        other = t("<other>")
     );
     let internal_row = (!internal.is_empty()).then(|| {
         let text = internal.clone();
         view! { class=class,
-            <dt>"Internal"</dt>
+            <dt>{t("Internal")}</dt>
             <dd class="pull">
                 <code class="spec">{internal.clone()}</code>
-                <CopyButton what="internal repository" text />
+                <CopyButton what=t("internal repository") text />
             </dd>
         }
     });
     let public_row = public.clone().map(|public| {
         let text = public.clone();
         view! { class=class,
-            <dt>"Public"</dt>
+            <dt>{t("Public")}</dt>
             <dd class="pull">
                 <code class="spec">{public}</code>
-                <CopyButton what="public repository" text />
+                <CopyButton what=t("public repository") text />
             </dd>
         }
     });
@@ -518,8 +534,8 @@ fn StreamDetails(
         .filter(|view| view.alias_of.is_none() && !view.history.is_empty())
         .map(|view| {
             let tag = view.name.clone();
-            let aliases =
-                (!view.aliases.is_empty()).then(|| format!(" (also {})", view.aliases.join(", ")));
+            let aliases = (!view.aliases.is_empty())
+                .then(|| tf(" (also {tags})", &[("tags", &view.aliases.join(", "))]));
             let items = view
                 .history
                 .iter()
@@ -534,7 +550,7 @@ fn StreamDetails(
                             <code title=full>{digest}</code>
                             " "
                             <span class="when">{when}</span>
-                            {(index == 0).then_some(" · current")}
+                            {(index == 0).then(|| t(" · current"))}
                         </li>
                     }
                 })
@@ -555,43 +571,43 @@ fn StreamDetails(
     view! { class=class,
         <div class="overview">
         <section aria-labelledby="details-heading">
-            <h2 id="details-heading">"Details"</h2>
+            <h2 id="details-heading">{t("Details")}</h2>
             <dl>
-                <dt>"Namespace"</dt>
+                <dt>{t("Namespace")}</dt>
                 <dd>{namespace.clone()}</dd>
-                <dt>"Created"</dt>
+                <dt>{t("Created")}</dt>
                 <dd title=created_title>{created_age}</dd>
-                <dt>"Labels"</dt>
+                <dt>{t("Labels")}</dt>
                 <dd>{labels}</dd>
-                <dt>"Annotations"</dt>
+                <dt>{t("Annotations")}</dt>
                 <dd>{annotations}</dd>
-                <dt>"Image lookup"</dt>
+                <dt>{t("Image lookup")}</dt>
                 <dd>
                     <code>{format!("local={lookup_local}")}</code>
                 </dd>
-                <dt>"Unique images"</dt>
-                <dd>{unique}</dd>
-                <dt>"Tags"</dt>
-                <dd>{tag_count}</dd>
+                <dt>{t("Unique images")}</dt>
+                <dd>{fmt_count(unique as u64)}</dd>
+                <dt>{t("Tags")}</dt>
+                <dd>{fmt_count(tag_count as u64)}</dd>
             </dl>
         </section>
         <section aria-labelledby="pull-heading">
-            <h2 id="pull-heading">"Pull specs"</h2>
+            <h2 id="pull-heading">{t("Pull specs")}</h2>
             <dl>{internal_row} {public_row}</dl>
             <pre class="examples">{examples}</pre>
         </section>
         </div>
         <section aria-labelledby="tags-heading">
-            <h2 id="tags-heading">"Tags"</h2>
+            <h2 id="tags-heading">{t("Tags")}</h2>
             <AddTagButton stream=object.clone() added=reload />
             <TagsTable views=views.clone() by_name object namespace=namespace.clone() uses reload now />
         </section>
         <section aria-labelledby="history-heading">
-            <h2 id="history-heading">"History"</h2>
+            <h2 id="history-heading">{t("History")}</h2>
             <div class="histories">{histories}</div>
         </section>
         <section aria-labelledby="raw-heading">
-            <h2 id="raw-heading">"Object"</h2>
+            <h2 id="raw-heading">{t("Object")}</h2>
             {raw_button("YAML")}
             " "
             {raw_button("JSON")}
@@ -606,7 +622,7 @@ fn StreamDetails(
                         } else {
                             serde_json::to_string_pretty(&object).unwrap_or_default()
                         };
-                        view! { class=class, <pre aria-label=format!("{format} of the image stream")>{text}</pre> }
+                        view! { class=class, <pre role="region" tabindex="0" aria-label=tf("{format} of the image stream", &[("format", format)])>{text}</pre> }
                     })
             }}
         </section>
@@ -614,8 +630,10 @@ fn StreamDetails(
 }
 
 /// The tags of the stream: TAG, SOURCE, DIGEST, PULL SPEC, UPDATED, IMPORT STATUS.
+/// Also the table of the image stream embed (`crate::pages::embed`), which is read-only unless
+/// asked otherwise (`actions`).
 #[component]
-fn TagsTable(
+pub(crate) fn TagsTable(
     views: Vec<TagView>,
     by_name: BTreeMap<String, TagView>,
     object: ImageStream,
@@ -623,10 +641,13 @@ fn TagsTable(
     uses: UsesSignal,
     reload: Callback<()>,
     now: ReadSignal<i64>,
+    /// Whether rows offer Re-import and Delete.
+    #[prop(default = true)]
+    actions: bool,
 ) -> impl IntoView {
     let stream = object.metadata.name().to_owned();
     // Asked once for every row's Delete.
-    let may_delete_tags = use_permissions(vec![delete_tag_permission(&namespace)]);
+    let may_delete_tags = actions.then(|| use_permissions(vec![delete_tag_permission(&namespace)]));
     let class = style! {
         .mono {
             font-family: var(--mono);
@@ -712,7 +733,7 @@ fn TagsTable(
                         <span class="full">{full}</span>
                     </code>
                     " "
-                    <CopyButton what="digest" text />
+                    <CopyButton what=t("digest") text />
                 }
             });
             let tag = view.name.clone();
@@ -721,7 +742,7 @@ fn TagsTable(
                 None => view! { class=class, <span class="none">"…"</span> }.into_any(),
                 Some(Err(err)) => {
                     let why = err.to_string();
-                    view! { class=class, <span class="none" title=why>"unknown"</span> }.into_any()
+                    view! { class=class, <span class="none" title=why>{t("unknown")}</span> }.into_any()
                 }
                 Some(Ok(by_tag)) => used_by_cell(&tag_namespace, by_tag.get(&tag), class),
             };
@@ -739,27 +760,30 @@ fn TagsTable(
             let status = import_text(&view.import_status);
             let scheduled = view
                 .scheduled
-                .then(|| view! { class=class, <span class="sched">"Scheduled"</span> });
+                .then(|| view! { class=class, <span class="sched">{t("Scheduled")}</span> });
             // `oc import-image STREAM:TAG` applies to tags that follow an external image.
-            let reimport = (view.alias_of.is_none()
+            let reimport = (actions
+                && view.alias_of.is_none()
                 && matches!(view.source, TagSource::DockerImage { .. }))
             .then(|| {
                 view! { <ReimportButton stream=object.clone() tag=view.name.clone() imported=reload /> }
             });
             // `oc tag -d STREAM:TAG`; the stream is loaded again once the tag is gone.
-            let delete = view! {
-                <DeleteTagButton
-                    namespace=namespace.clone()
-                    stream=stream.clone()
-                    tag=view.name.clone()
-                    after=reload
-                    allowed=may_delete_tags
-                    compact=true
-                />
-            };
+            let delete = may_delete_tags.map(|allowed| {
+                view! {
+                    <DeleteTagButton
+                        namespace=namespace.clone()
+                        stream=stream.clone()
+                        tag=view.name.clone()
+                        after=reload
+                        allowed
+                        compact=true
+                    />
+                }
+            });
             view! { class=class,
                 <tr>
-                    <td class="tag"><a href=tag_href>{view.name.clone()}</a>{alias}</td>
+                    <td class="tag"><a href=crate::paths::href(&tag_href)>{view.name.clone()}</a>{alias}</td>
                     <td class="mono">{source}</td>
                     <td>{digest}</td>
                     <td class="mono">{pull_spec}</td>
@@ -779,13 +803,13 @@ fn TagsTable(
         <table class="data">
             <thead>
                 <tr>
-                    <th scope="col">"TAG"</th>
-                    <th scope="col">"SOURCE"</th>
-                    <th scope="col">"DIGEST"</th>
-                    <th scope="col">"PULL SPEC"</th>
-                    <th scope="col">"UPDATED"</th>
-                    <th scope="col">"IMPORT STATUS"</th>
-                    <th scope="col">"USED BY"</th>
+                    <th scope="col">{t("TAG")}</th>
+                    <th scope="col">{t("SOURCE")}</th>
+                    <th scope="col">{t("DIGEST")}</th>
+                    <th scope="col">{t("PULL SPEC")}</th>
+                    <th scope="col">{t("UPDATED")}</th>
+                    <th scope="col">{t("IMPORT STATUS")}</th>
+                    <th scope="col">{t("USED BY")}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

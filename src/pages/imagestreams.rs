@@ -9,6 +9,7 @@ use crate::components::clock::use_now;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::imagestream_table::{Sort, SortColumn, SortOrder, StreamGrid, StreamRow};
+use crate::i18n::{fmt_count, t, tf};
 use crate::live::{Connection, LiveList};
 use imagestream_model::columns::{compact_for_list, image_repository};
 use imagestream_model::graph::{compact_deployment, ProjectObjects, ReferenceGraph, StreamUsage};
@@ -335,7 +336,11 @@ pub fn ImageStreamsPage() -> impl IntoView {
     // The URL is the state: every change replaces the query string.
     let go = StoredValue::new_local(navigate);
     let set_query = move |next: ListQuery| {
-        let path = format!("{}{}", location.pathname.get_untracked(), next.to_search());
+        let path = format!(
+            "{}{}",
+            crate::paths::strip_base(&location.pathname.get_untracked()),
+            next.to_search()
+        );
         go.with_value(|navigate| {
             navigate(
                 &path,
@@ -391,15 +396,18 @@ pub fn ImageStreamsPage() -> impl IntoView {
             return None;
         }
         streams.error().get().map(|error| {
-            view! { <ErrorPanel action="Could not list image streams.".to_owned() error /> }
+            view! { <ErrorPanel action=t("Could not list image streams.").to_owned() error /> }
         })
     };
     let progress = move || {
         let total = streams.total().get()?;
         (!streams.complete().get()).then(|| {
-            format!(
-                "Loading image streams… {} of {total}",
-                streams.loaded().get()
+            tf(
+                "Loading image streams… {n} of {total}",
+                &[
+                    ("n", &fmt_count(streams.loaded().get() as u64)),
+                    ("total", &fmt_count(total as u64)),
+                ],
             )
         })
     };
@@ -416,9 +424,9 @@ pub fn ImageStreamsPage() -> impl IntoView {
         let everything = streams.with_items(|items| items.is_empty()).unwrap_or(true)
             && streams.selector().get().is_empty();
         Some(if everything {
-            "No image streams in this project."
+            t("No image streams in this project.")
         } else {
-            "No image streams match the filter."
+            t("No image streams match the filter.")
         })
     };
 
@@ -426,28 +434,28 @@ pub fn ImageStreamsPage() -> impl IntoView {
 
     view! { class=class,
         <div class="heading" data-live-resource-version=move || streams.applied_version().get()>
-            <h1>"Image streams"</h1>
+            <h1>{t("Image streams")}</h1>
             <ConnectionStatus state=streams.connection() />
             <div class="actions">
-                <a class="button" href=move || format!("/import-image/ns/{}", namespace.get())>
-                    "Import image"
+                <a class="button" href=move || crate::paths::href(&format!("/import-image/ns/{}", namespace.get()))>
+                    {t("Import image")}
                 </a>
                 <a
                     class="button primary"
-                    href=move || format!("/deploy-image/ns/{}", namespace.get())
+                    href=move || crate::paths::href(&format!("/deploy-image/ns/{}", namespace.get()))
                 >
-                    "Deploy image"
+                    {t("Deploy image")}
                 </a>
             </div>
         </div>
-        <p class="subtitle">"Project: " <strong>{namespace}</strong></p>
+        <p class="subtitle">{t("Project:")}" " <strong>{namespace}</strong></p>
         <div class="toolbar">
             <div class="field">
-                <label for="imagestreams-name">"Filter by name"</label>
+                <label for="imagestreams-name">{t("Filter by name")}</label>
                 <input
                     id="imagestreams-name"
                     type="search"
-                    placeholder="Name"
+                    placeholder=t("Name")
                     autocomplete="off"
                     prop:value=initial.name.clone()
                     on:input=on_name
@@ -456,7 +464,7 @@ pub fn ImageStreamsPage() -> impl IntoView {
             </div>
             <form on:submit=on_label>
                 <div class="field">
-                    <label for="imagestreams-label">"Label selector"</label>
+                    <label for="imagestreams-label">{t("Label selector")}</label>
                     <input
                         id="imagestreams-label"
                         type="text"
@@ -471,7 +479,7 @@ pub fn ImageStreamsPage() -> impl IntoView {
                         }
                     />
                 </div>
-                <button type="submit">"Apply"</button>
+                <button type="submit">{t("Apply")}</button>
             </form>
         </div>
         {move || {
@@ -480,14 +488,14 @@ pub fn ImageStreamsPage() -> impl IntoView {
                 .map(|message| {
                     view! { class=class,
                         <p id="imagestreams-label-error" role="alert" class="invalid">
-                            {format!("The label selector was rejected: {message}")}
+                            {tf("The label selector was rejected: {error}", &[("error", &message)])}
                         </p>
                     }
                 })
         }}
         {list_error}
         {move || {
-            loading().then(|| view! { <p role="status" class="loading">"Loading image streams…"</p> })
+            loading().then(|| view! { <p role="status" class="loading">{t("Loading image streams…")}</p> })
         }}
         {move || {
             progress().map(|text| view! { class=class, <p role="status" class="progress">{text}</p> })

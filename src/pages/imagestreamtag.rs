@@ -3,6 +3,8 @@
 //! Deployments of the projects the user can see run it.
 
 use crate::api::{resource_path, ApiError, Client, APPS_V1, IMAGE_V1};
+use crate::components::clock::ago;
+use crate::i18n::{fmt_count, t, tf};
 use crate::pages::deployments::dom::{add, set, Builder};
 use crate::pages::deployments::{
     deployment_href, digest_into, page_class, state_into, stream_href, Loaded, LoadedPage,
@@ -11,7 +13,6 @@ use crate::pages::deployments::{
 use imagestream_model::graph::{ImageUse, ProjectObjects, ReferenceGraph, StreamRef, WorkloadKind};
 use imagestream_model::reference::short_digest;
 use imagestream_model::tags::{alias_target, tag_view, HistoryEvent};
-use imagestream_model::time::ago;
 use imagestream_model::{Deployment, ImageStream, ImageStreamTag, List};
 use leptos::prelude::*;
 use web_sys::Element;
@@ -106,14 +107,17 @@ const IMAGE_STREAM_TAG: PageKind = PageKind {
             namespace: namespace.to_owned(),
             name: stream.to_owned(),
         });
-        Some((href, format!("← Image stream {stream}")))
+        Some((href, tf("← Image stream {name}", &[("name", stream)])))
     },
     loading: "Loading image stream tag…",
     failed: |namespace, name, not_found| {
         if not_found {
-            format!("Image stream tag {name} not found in project {namespace}. ")
+            tf(
+                "Image stream tag {name} not found in project {project}.",
+                &[("name", name), ("project", namespace)],
+            ) + " "
         } else {
-            "Could not load the image stream tag. ".to_owned()
+            t("Could not load the image stream tag.").to_owned() + " "
         }
     },
     load: |client, namespace, name| {
@@ -139,19 +143,20 @@ fn chips<'a>(b: &Builder, parent: &Element, items: impl Iterator<Item = String> 
         any = true;
     }
     if !any {
-        b.text(parent, "span", "none", "none");
+        b.text(parent, "span", "none", t("none"));
     }
 }
 
 /// Bytes as `oc describe` rounds them: whole kB, MB or GB (integers keep float formatting out
 /// of the wasm).
 fn size_text(bytes: i64) -> String {
-    match bytes {
-        b if b >= 1_000_000_000 => format!("{} GB", (b + 500_000_000) / 1_000_000_000),
-        b if b >= 1_000_000 => format!("{} MB", (b + 500_000) / 1_000_000),
-        b if b >= 1_000 => format!("{} kB", (b + 500) / 1_000),
-        b => format!("{b} B"),
-    }
+    let (text, n) = match bytes {
+        b if b >= 1_000_000_000 => (t("{n} GB"), (b + 500_000_000) / 1_000_000_000),
+        b if b >= 1_000_000 => (t("{n} MB"), (b + 500_000) / 1_000_000),
+        b if b >= 1_000 => (t("{n} kB"), (b + 500) / 1_000),
+        b => (t("{n} B"), b),
+    };
+    text.replace("{n}", &fmt_count(n.max(0) as u64))
 }
 
 /// The stream and tag names of an ImageStreamTag name `STREAM:TAG`.
@@ -169,26 +174,26 @@ fn details_tree(data: &TagData, alias_of: Option<&str>, now: i64) -> Option<Elem
     let config = metadata.config.clone().unwrap_or_default();
 
     let section = b.el("section", "");
-    set(&section, "aria-label", "Details");
+    set(&section, "aria-label", t("Details"));
     let list = b.el("dl", "");
     let stream = StreamRef {
         namespace: namespace.to_owned(),
         name: stream_name.to_owned(),
     };
     b.link(
-        &b.term(&list, "Image stream"),
+        &b.term(&list, t("Image stream")),
         &stream_href(&stream),
         stream_name,
     );
-    b.term(&list, "Tag").set_text_content(Some(tag));
+    b.term(&list, t("Tag")).set_text_content(Some(tag));
     if let Some(target) = alias_of {
-        b.term(&list, "Alias of")
+        b.term(&list, t("Alias of"))
             .set_text_content(Some(&format!("{stream_name}:{target}")));
     }
     let digest = image.metadata.name();
-    let cell = b.term(&list, "Digest");
+    let cell = b.term(&list, t("Digest"));
     if digest.is_empty() {
-        b.text(&cell, "span", "none", "no image");
+        b.text(&cell, "span", "none", t("no image"));
     } else {
         b.text(&cell, "code", "spec", digest);
     }
@@ -197,41 +202,45 @@ fn details_tree(data: &TagData, alias_of: Option<&str>, now: i64) -> Option<Elem
         .as_deref()
         .filter(|s| !s.is_empty())
     {
-        b.text(&b.term(&list, "Pull spec"), "code", "spec", pull_spec);
+        b.text(&b.term(&list, t("Pull spec")), "code", "spec", pull_spec);
     }
     let created = metadata
         .created
         .clone()
         .or_else(|| data.istag.metadata.creation_timestamp.clone().flatten())
         .unwrap_or_default();
-    let cell = b.term(&list, "Created");
+    let cell = b.term(&list, t("Created"));
     cell.set_text_content(Some(
-        &ago(&created, now).unwrap_or_else(|| "unknown".to_owned()),
+        &ago(&created, now).unwrap_or_else(|| t("unknown").to_owned()),
     ));
     set(&cell, "title", &created);
-    b.term(&list, "Architecture")
-        .set_text_content(Some(metadata.architecture.as_deref().unwrap_or("unknown")));
+    b.term(&list, t("Architecture")).set_text_content(Some(
+        metadata
+            .architecture
+            .as_deref()
+            .unwrap_or_else(|| t("unknown")),
+    ));
     let os = ["Os", "OS"]
         .iter()
         .find_map(|key| metadata.extra.get(*key).and_then(|value| value.as_str()));
     if let Some(os) = os {
-        b.term(&list, "OS").set_text_content(Some(os));
+        b.term(&list, t("OS")).set_text_content(Some(os));
     }
     if let Some(size) = metadata.size {
-        b.term(&list, "Image size")
+        b.term(&list, t("Image size"))
             .set_text_content(Some(&size_text(size)));
     }
     let ports = image.exposed_ports();
     chips(
         &b,
-        &b.term(&list, "Exposes ports"),
+        &b.term(&list, t("Exposes ports")),
         ports
             .iter()
             .map(|(port, protocol)| format!("{port}/{protocol}")),
     );
     chips(
         &b,
-        &b.term(&list, "Labels"),
+        &b.term(&list, t("Labels")),
         config
             .labels
             .iter()
@@ -240,24 +249,29 @@ fn details_tree(data: &TagData, alias_of: Option<&str>, now: i64) -> Option<Elem
     );
     chips(
         &b,
-        &b.term(&list, "Environment"),
+        &b.term(&list, t("Environment")),
         config.env.iter().flatten().cloned(),
     );
     add(&section, &list);
     Some(section)
 }
 
-/// The history as a list: short digest (full as title), age, and which is current.
-fn history_tree(history: &[HistoryEvent], tag: &str, now: i64) -> Option<Element> {
+/// The history as a list: short digest (full as title), age, and which is current (also the
+/// tag embed's, `crate::pages::embed`).
+pub(crate) fn history_tree(history: &[HistoryEvent], tag: &str, now: i64) -> Option<Element> {
     let b = Builder::new(page_class())?;
     let list = b.el("ol", "");
-    set(&list, "aria-label", &format!("History of {tag}"));
+    set(
+        &list,
+        "aria-label",
+        &tf("History of {tag}", &[("tag", tag)]),
+    );
     for (index, event) in history.iter().enumerate() {
         let item = b.el("li", "");
         let code = b.text(&item, "code", "", short_digest(&event.image));
         set(&code, "title", &event.image);
         let when = ago(&event.created, now).unwrap_or_default();
-        let current = if index == 0 { " · current" } else { "" };
+        let current = if index == 0 { t(" · current") } else { "" };
         b.text(&item, "span", "none", &format!(" {when}{current}"));
         add(&list, &item);
     }
@@ -268,25 +282,23 @@ fn history_tree(history: &[HistoryEvent], tag: &str, now: i64) -> Option<Element
 fn users_tree(data: &TagData) -> Option<Element> {
     let b = Builder::new(page_class())?;
     let namespace = data.istag.metadata.namespace();
-    let section = b.section(&b.el("div", ""), "users-heading", "Used by");
+    let section = b.section(&b.el("div", ""), "users-heading", t("Used by"));
     if data.users.is_empty() {
-        let projects = if data.searched == 1 {
-            "project"
+        let text = if data.searched == 1 {
+            t("No Deployment uses this tag (searched 1 project).").to_owned()
         } else {
-            "projects"
+            tf(
+                "No Deployment uses this tag (searched {n} projects).",
+                &[("n", &fmt_count(data.searched as u64))],
+            )
         };
-        b.text(
-            &section,
-            "p",
-            "none",
-            &format!(
-                "No Deployment uses this tag (searched {} {projects}).",
-                data.searched
-            ),
-        );
+        b.text(&section, "p", "none", &text);
         return Some(section);
     }
-    let body = b.table(&section, &["DEPLOYMENT", "CONTAINER", "DIGEST", "STATUS"]);
+    let body = b.table(
+        &section,
+        &[t("DEPLOYMENT"), t("CONTAINER"), t("DIGEST"), t("STATUS")],
+    );
     for image_use in &data.users {
         let workload = &image_use.workload;
         let label = if workload.namespace == namespace {
@@ -332,17 +344,22 @@ fn tag_page(data: &TagData) -> Loaded {
     let image = data.istag.image.clone().unwrap_or_default();
     let mut copies = Vec::new();
     if !image.metadata.name().is_empty() {
-        copies.push(("digest".to_owned(), image.metadata.name().to_owned()));
+        copies.push((t("digest").to_owned(), image.metadata.name().to_owned()));
     }
     if let Some(pull_spec) = image.docker_image_reference.filter(|s| !s.is_empty()) {
-        copies.push(("pull spec".to_owned(), pull_spec));
+        copies.push((t("pull spec").to_owned(), pull_spec));
     }
     let before = details_tree(data, alias_of.as_deref(), now);
     let after = Builder::new(page_class()).map(|b| {
         let root = b.el("div", "");
         if history.is_empty() {
-            let section = b.section(&root, "history-heading", "History");
-            b.text(&section, "p", "none", "No history recorded for this tag.");
+            let section = b.section(&root, "history-heading", t("History"));
+            b.text(
+                &section,
+                "p",
+                "none",
+                t("No history recorded for this tag."),
+            );
         } else if let Some(list) = history_tree(&history, tag, now) {
             add(&root, &list);
         }

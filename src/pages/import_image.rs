@@ -16,7 +16,8 @@ use crate::components::form_fields::{
     check_box, choice, error_text, field_error, focus, text_field, TextField,
 };
 use crate::components::toast::{use_toaster, Toaster};
-use crate::forms::{conflict_explanation, FieldErrors};
+use crate::forms::{conflict_explanation, rule_text, FieldErrors};
+use crate::i18n::{fmt_count, t, tf};
 use crate::pages::deployments::dom::{self, Builder};
 use imagestream_model::image::ImageImportStatus;
 use imagestream_model::plan::{lookup_import, plan_import, ImportImageOptions, ReferencePolicy};
@@ -56,10 +57,11 @@ pub fn ImportImagePage() -> impl IntoView {
     let list_href = move || format!("/k8s/ns/{}/imagestreams", namespace.get());
     view! {
         <p class="back">
-            <a href=list_href>"← Image streams"</a>
+            <a href=move || crate::paths::href(&list_href())>{t("← Image streams")}</a>
         </p>
-        <h1>"Import image"</h1>
-        <p class="subtitle">"Project: " <strong>{move || namespace.get()}</strong></p>
+        <h1>{t("Import image")}</h1>
+        <p class="subtitle">{t("Project: ")} <strong>{move || namespace.get()}</strong></p>
+        <crate::components::demo_actions::DemoCatalog />
         // Another project is another form (its permission and streams differ).
         {move || {
             let namespace = namespace.get();
@@ -236,7 +238,7 @@ impl Facts {
             metadata
                 .and_then(|meta| meta.architecture.clone())
                 .filter(|arch| !arch.is_empty())
-                .unwrap_or_else(|| "unknown".into())
+                .unwrap_or_else(|| t("unknown").into())
         } else {
             platforms.join(", ")
         };
@@ -250,7 +252,7 @@ impl Facts {
             created: metadata.and_then(|meta| meta.created.clone()),
             architecture,
             ports: if ports.is_empty() {
-                "none".into()
+                t("none").into()
             } else {
                 ports.join(", ")
             },
@@ -308,10 +310,12 @@ fn outcomes(
         }
         let additional = repository.additional_tags.as_deref().unwrap_or_default();
         if !additional.is_empty() {
-            notes.push(format!(
-                "The remote repository contained {} additional tags which were not imported: {}",
-                additional.len(),
-                additional.join(", ")
+            notes.push(tf(
+                "The remote repository contained {n} additional tags which were not imported: {tags}",
+                &[
+                    ("n", &fmt_count(additional.len() as u64)),
+                    ("tags", &additional.join(", ")),
+                ],
             ));
         }
     }
@@ -330,11 +334,11 @@ fn outcome(tag: String, image: &ImageImportStatus) -> Outcome {
 fn failure_text(status: &imagestream_model::Status) -> String {
     format!(
         "{}: {}",
-        status.reason.as_deref().unwrap_or("Failure"),
+        status.reason.as_deref().unwrap_or_else(|| t("Failure")),
         status
             .message
             .as_deref()
-            .unwrap_or("unknown error prevented import")
+            .unwrap_or_else(|| t("unknown error prevented import"))
     )
 }
 
@@ -490,8 +494,10 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
             &namespace,
         ),
     );
-    let denied =
-        format!("You may not import images in project {namespace} (create imagestreamimports)");
+    let denied = tf(
+        "You may not import images in project {namespace} (create imagestreamimports)",
+        &[("namespace", &namespace)],
+    );
 
     // The stream as last read (for the plan, the default source and `--confirm`).
     let known: RwSignal<Known> = RwSignal::new(None);
@@ -520,7 +526,7 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
         }
         ns.with_value(|ns| plan_import(ns, &options, stream.as_ref()))
             .err()
-            .map(|err| err.0)
+            .map(|err| rule_text(&err.0))
     });
 
     // The look-up: after typing pauses, read the stream when its name changed, then ask the
@@ -697,7 +703,7 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
         });
         if let Some(id) = first_bad {
             submitted.set(Some(Submitted::Failed(
-                "Check the fields marked below: nothing was sent.".into(),
+                t("Check the fields marked below: nothing was sent.").into(),
                 false,
             )));
             focus(id);
@@ -716,7 +722,10 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
                     known.try_set(Some((name.clone(), stream.clone())));
                     match plan_import(&namespace, &options, stream.as_ref()) {
                         Err(err) => {
-                            let text = format!("oc would refuse this import: {err}");
+                            let text = tf(
+                                "oc would refuse this import: {problem}",
+                                &[("problem", &rule_text(&err.0))],
+                            );
                             toaster.error(text.clone());
                             submitted.try_set(Some(Submitted::Failed(text, false)));
                             return;
@@ -742,7 +751,7 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
                     }
                     let fields = FieldErrors::from_api(&err);
                     let conflict = conflict_explanation(&err);
-                    let mut text = format!("Import failed: {}", error_text(&err));
+                    let mut text = tf("Import failed: {error}", &[("error", &error_text(&err))]);
                     if let Some(explained) = &conflict {
                         text = format!("{text}. {explained}");
                     }
@@ -764,11 +773,15 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
                 Ok(stream) => {
                     known.try_set(Some((name.clone(), stream)));
                     submitted.try_set(None);
-                    toaster.info(format!(
-                        "Reloaded image stream {name}: import again to use the latest version."
+                    toaster.info(tf(
+                        "Reloaded image stream {name}: import again to use the latest version.",
+                        &[("name", &name)],
                     ));
                 }
-                Err(err) => toaster.error(format!("Could not reload: {}", error_text(&err))),
+                Err(err) => toaster.error(tf(
+                    "Could not reload: {error}",
+                    &[("error", &error_text(&err))],
+                )),
             }
         });
     };
@@ -801,11 +814,16 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
                     &root,
                     "p",
                     "muted",
-                    "Type an image stream name or a source image to look it up.",
+                    t("Type an image stream name or a source image to look it up."),
                 );
             }
             Lookup::Asking(source) => {
-                builder.text(&root, "p", "muted", &format!("Looking up {source}…"));
+                builder.text(
+                    &root,
+                    "p",
+                    "muted",
+                    &tf("Looking up {source}…", &[("source", &source)]),
+                );
             }
             Lookup::Failed(text) => {
                 builder.text(&root, "p", "failed", &text);
@@ -824,10 +842,11 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
         let bad = found.iter().any(|outcome| outcome.found.is_err());
         let section = builder.el("section", if bad { "result bad" } else { "result" });
         dom::set(&section, "aria-labelledby", "result-heading");
+        let stream = format!("imagestream.image.openshift.io/{name}");
         let heading = if bad {
-            format!("imagestream.image.openshift.io/{name} imported with errors")
+            tf("{stream} imported with errors", &[("stream", &stream)])
         } else {
-            format!("imagestream.image.openshift.io/{name} imported")
+            tf("{stream} imported", &[("stream", &stream)])
         };
         dom::set(
             &builder.text(&section, "h2", "", &heading),
@@ -837,7 +856,11 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
         outcome_tree(&builder, &section, &found, &notes, now.get());
         let link = builder.el("p", "");
         let href = ns.with_value(|ns| format!("/k8s/ns/{ns}/imagestreams/{name}"));
-        builder.link(&link, &href, &format!("Open image stream {name}"));
+        builder.link(
+            &link,
+            &href,
+            &tf("Open image stream {name}", &[("name", &name)]),
+        );
         dom::add(&section, &link);
         Some(section)
     };
@@ -852,10 +875,10 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
             <form class="form" on:submit=submit novalidate>
                 {text_field(TextField {
                     id: "import-stream",
-                    label: "Image stream name",
-                    help: Signal::stored(
+                    label: t("Image stream name"),
+                    help: Signal::stored(t(
                         "The stream to import into; created when it does not exist (--confirm).",
-                    ),
+                    )),
                     value: inputs.stream,
                     placeholder: Signal::stored(String::new()),
                     error: error_for(&[NAME_FIELD]),
@@ -864,10 +887,10 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
                 })}
                 {text_field(TextField {
                     id: "import-from",
-                    label: "Source image (--from)",
-                    help: Signal::stored(
+                    label: t("Source image (--from)"),
+                    help: Signal::stored(t(
                         "Pull spec of the image, e.g. quay.io/org/app:1.0. Empty: the stream's source, or the name above, as oc does.",
-                    ),
+                    )),
                     value: inputs.from,
                     placeholder: Signal::derive(source_placeholder),
                     error: error_for(&SOURCE_FIELDS),
@@ -876,34 +899,34 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
                 })}
                 {text_field(TextField {
                     id: "import-tag",
-                    label: "Tag",
-                    help: Signal::stored("The stream's tag to import into; latest when empty."),
+                    label: t("Tag"),
+                    help: Signal::stored(t("The stream's tag to import into; latest when empty.")),
                     value: inputs.tag,
                     placeholder: Signal::stored("latest".to_owned()),
                     error: error_for(&[TAG_FIELD]),
                     disabled: inputs.all.into(),
                     list: None,
                 })}
-                {check_box("Import all tags (--all)", inputs.all, Signal::stored(false))}
+                {check_box(t("Import all tags (--all)"), inputs.all, Signal::stored(false))}
                 {check_box(
-                    "Scheduled: import again periodically (--scheduled)",
+                    t("Scheduled: import again periodically (--scheduled)"),
                     inputs.scheduled,
                     Signal::stored(false),
                 )}
                 {check_box(
-                    "Insecure registry: allow HTTP and unverified TLS (--insecure)",
+                    t("Insecure registry: allow HTTP and unverified TLS (--insecure)"),
                     inputs.insecure,
                     Signal::stored(false),
                 )}
                 {choice(
                     "import-policy",
-                    "Reference policy (--reference-policy)",
+                    t("Reference policy (--reference-policy)"),
                     [("Source", "Source"), ("Local", "Local")],
                     inputs.local,
                 )}
                 {choice(
                     "import-mode",
-                    "Import mode (--import-mode)",
+                    t("Import mode (--import-mode)"),
                     [("Legacy", "Legacy"), ("PreserveOriginal", "PreserveOriginal")],
                     inputs.preserve,
                 )}
@@ -915,13 +938,15 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
                         title=button_title
                         disabled=move || busy() || allowed.get() != Some(true)
                     >
-                        {move || if busy() { "Importing…" } else { "Import" }}
+                        {move || if busy() { t("Importing…") } else { t("Import") }}
                     </button>
-                    <a href=ns.with_value(|ns| format!("/k8s/ns/{ns}/imagestreams"))>"Cancel"</a>
+                    <a href=ns.with_value(|ns| crate::paths::href(&format!("/k8s/ns/{ns}/imagestreams")))>{t("Cancel")}</a>
                 </div>
                 <p role="status" class="muted">
                     {move || match submitted.get() {
-                        Some(Submitted::Importing(name)) => format!("Importing into {name}…"),
+                        Some(Submitted::Importing(name)) => {
+                            tf("Importing into {name}…", &[("name", &name)])
+                        }
                         _ => String::new(),
                     }}
                 </p>
@@ -933,24 +958,26 @@ fn ImportForm(namespace: String, prefill: Prefill) -> impl IntoView {
                         hidden=move || !failure().is_some_and(|(_, conflict)| conflict)
                         on:click=reload
                     >
-                        "Reload"
+                        {t("Reload")}
                     </button>
                 </div>
                 {dom::mount_live(done_tree)}
             </form>
             <aside class="side">
                 <section class="lookup" aria-labelledby="lookup-heading">
-                    <h2 id="lookup-heading">"Image"</h2>
+                    <h2 id="lookup-heading">{t("Image")}</h2>
                     <div role="status" aria-live="polite">{dom::mount_live(lookup_tree)}</div>
                 </section>
                 <div>
-                    <p class="muted">"Command line"</p>
-                    <pre class="yaml command" aria-label="Equivalent oc command">{move || command.get()}</pre>
+                    <p class="muted">{t("Command line")}</p>
+                    <pre class="yaml command" role="group" aria-label=t("Equivalent oc command")>{move || command.get()}</pre>
                     <p class="failed" hidden=move || plan_problem.with(Option::is_none)>
                         {move || {
                             plan_problem
                                 .get()
-                                .map(|problem| format!("oc would refuse this import: {problem}"))
+                                .map(|problem| {
+                                    tf("oc would refuse this import: {problem}", &[("problem", &problem)])
+                                })
                         }}
                     </p>
                 </div>
@@ -964,11 +991,12 @@ fn announce(toaster: Toaster, name: &str, found: &[Outcome]) {
     let failed: Vec<String> = found
         .iter()
         .filter_map(|outcome| {
-            outcome
-                .found
-                .as_ref()
-                .err()
-                .map(|why| format!("{name}:{} failed: {why}", outcome.tag))
+            outcome.found.as_ref().err().map(|why| {
+                tf(
+                    "{tag} failed: {why}",
+                    &[("tag", &format!("{name}:{}", outcome.tag)), ("why", why)],
+                )
+            })
         })
         .collect();
     let imported: Vec<String> =
@@ -981,13 +1009,13 @@ fn announce(toaster: Toaster, name: &str, found: &[Outcome]) {
             })
             .collect();
     if !imported.is_empty() {
-        toaster.success(format!("Imported {}", imported.join(", ")));
+        toaster.success(tf("Imported {tags}", &[("tags", &imported.join(", "))]));
     }
     if !failed.is_empty() {
-        toaster.error(format!("Import of {}", failed.join("; ")));
+        toaster.error(tf("Import of {tags}", &[("tags", &failed.join("; "))]));
     }
     if found.is_empty() {
-        toaster.info(format!("Nothing was imported into {name}"));
+        toaster.info(tf("Nothing was imported into {name}", &[("name", name)]));
     }
 }
 
@@ -1004,21 +1032,24 @@ fn outcome_tree(
         match &outcome.found {
             Ok(facts) => {
                 let list = builder.el("dl", "");
-                for (term, value) in [
-                    ("Tag", outcome.tag.as_str()),
-                    ("Digest", facts.digest.as_str()),
-                    ("Created", ""),
-                    ("Architecture", facts.architecture.as_str()),
-                    ("Exposed ports", facts.ports.as_str()),
-                ] {
+                for (index, (term, value)) in [
+                    (t("Tag"), outcome.tag.as_str()),
+                    (t("Digest"), facts.digest.as_str()),
+                    (t("Created"), ""),
+                    (t("Architecture"), facts.architecture.as_str()),
+                    (t("Exposed ports"), facts.ports.as_str()),
+                ]
+                .into_iter()
+                .enumerate()
+                {
                     let detail = builder.term(&list, term);
-                    if term == "Created" {
+                    if index == 2 {
                         let created = facts.created.as_deref().unwrap_or_default();
                         detail.set_text_content(Some(
                             &ago(created, now).unwrap_or_else(|| created.to_owned()),
                         ));
                         dom::set(&detail, "title", created);
-                    } else if term == "Digest" {
+                    } else if index == 1 {
                         builder.text(&detail, "code", "", value);
                     } else {
                         detail.set_text_content(Some(value));
@@ -1031,7 +1062,10 @@ fn outcome_tree(
                     parent,
                     "p",
                     "failed",
-                    &format!("{}: failed — {why}", outcome.tag),
+                    &tf(
+                        "{tag}: failed — {why}",
+                        &[("tag", &outcome.tag), ("why", why)],
+                    ),
                 );
             }
         }

@@ -9,6 +9,7 @@
 
 use crate::api::{session, ApiError, Client, Config};
 use crate::auth::Auth;
+use crate::i18n::{t, tf};
 use imagestream_model::url::{decode_component, encode_component};
 use imagestream_model::User;
 use leptos::prelude::*;
@@ -24,7 +25,9 @@ pub fn LoginPage() -> impl IntoView {
             gap: 0.75rem;
             max-width: 32rem;
         }
-        input[type="password"] {
+        input[type="password"],
+        input[type="url"] {
+            box-sizing: border-box;
             font: inherit;
             padding: 0.5rem;
             border: 1px solid var(--border-strong);
@@ -69,9 +72,28 @@ pub fn LoginPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let server = if config.api_server.is_empty() {
-        "this site".to_owned()
+        t("this site").to_owned()
     } else {
         config.api_server.clone()
+    };
+    // A build with no server of its own (the static demo, `"demo": true`) asks which cluster
+    // to log in to; the cluster must allow this page's origin (CORS).
+    let choose_server = config.demo;
+    let api_server = RwSignal::new(config.api_server.clone());
+    let with_chosen_server = move |config: &Config| -> Result<Config, String> {
+        let mut config = config.clone();
+        if choose_server {
+            let typed = api_server
+                .get_untracked()
+                .trim()
+                .trim_end_matches('/')
+                .to_owned();
+            if !(typed.starts_with("https://") || typed.starts_with("http://")) {
+                return Err(t("Enter the API server's URL, such as https://api.cluster.example.com:6443 (oc whoami --show-server).").into());
+            }
+            config.api_server = typed;
+        }
+        Ok(config)
     };
     // Back from the OAuth server: take the token out of the address first thing.
     if let Some(answer) = oauth_answer() {
@@ -117,6 +139,17 @@ pub fn LoginPage() -> impl IntoView {
     let log_in_with_openshift = move |_| {
         busy.set(true);
         error.set(None);
+        let oauth_config = match with_chosen_server(&oauth_config) {
+            Ok(config) => config,
+            Err(message) => {
+                error.set(Some(message));
+                busy.set(false);
+                return;
+            }
+        };
+        if choose_server {
+            session::store_api_server(&oauth_config.api_server, false);
+        }
         let client = Client::new(&oauth_config, None);
         leptos::task::spawn_local(async move {
             if let Err(message) = start_oauth(&client).await {
@@ -130,10 +163,14 @@ pub fn LoginPage() -> impl IntoView {
         let typed = token.get_untracked().trim().to_owned();
         if typed.is_empty() {
             error.set(Some(
-                "Paste a token first: run `oc whoami -t` and copy what it prints.".into(),
+                t("Paste a token first: run `oc whoami -t` and copy what it prints.").into(),
             ));
             return;
         }
+        let config = match with_chosen_server(&config) {
+            Ok(config) => config,
+            Err(message) => return error.set(Some(message)),
+        };
         busy.set(true);
         error.set(None);
         let client = Client::new(&config, Some(typed.clone()));
@@ -141,23 +178,43 @@ pub fn LoginPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client.who_am_i().await {
                 Ok(user) => {
+                    if choose_server {
+                        session::store_api_server(&config.api_server, remember.get_untracked());
+                    }
                     auth.logged_in(client, user, &typed, remember.get_untracked());
                     let next = session::take_return_path().unwrap_or_else(|| "/".into());
                     navigate(&next, Default::default());
                 }
                 Err(err) if err.is_unauthorized() => {
-                    error.set(Some("The cluster did not accept this token (401 Unauthorized). It may have expired: run `oc whoami -t` again.".into()));
+                    error.set(Some(t("The cluster did not accept this token (401 Unauthorized). It may have expired: run `oc whoami -t` again.").into()));
                 }
                 Err(err) => error.set(Some(err.to_string())),
             }
             busy.set(false);
         });
     };
+    // The hint names a command inside the sentence; French puts it elsewhere than English.
+    let hint = t("Run {command} and paste what it prints. The token stays in this browser tab.");
+    let (hint_before, hint_after) = hint.split_once("{command}").unwrap_or((hint, ""));
     view! { class=class,
-        <h1>"Log in"</h1>
-        <p class="subtitle">"API server: " <strong>{server}</strong></p>
+        <h1>{t("Log in")}</h1>
+        {(!choose_server).then(|| view! { class=class,
+            <p class="subtitle">{t("API server:")}" " <strong>{server}</strong></p>
+        })}
         <form on:submit=submit>
-            <label for="token">"Token"</label>
+            {choose_server.then(|| view! { class=class,
+                <label for="api-server">{t("API server")}</label>
+                <input
+                    id="api-server"
+                    type="url"
+                    autocomplete="url"
+                    placeholder="https://api.cluster.example.com:6443"
+                    prop:value=api_server
+                    on:input=move |event| api_server.set(event_target_value(&event))
+                />
+                <p class="hint">{t("The cluster must allow requests from this page's address (CORS).")}</p>
+            })}
+            <label for="token">{t("Token")}</label>
             <input
                 id="token"
                 type="password"
@@ -165,29 +222,29 @@ pub fn LoginPage() -> impl IntoView {
                 prop:value=token
                 on:input=move |event| token.set(event_target_value(&event))
             />
-            <p class="hint">"Run " <code>"oc whoami -t"</code> " and paste what it prints. The token stays in this browser tab."</p>
+            <p class="hint">{hint_before}<code>"oc whoami -t"</code>{hint_after}</p>
             <label>
                 <input
                     type="checkbox"
                     prop:checked=remember
                     on:change=move |event| remember.set(event_target_checked(&event))
                 />
-                " Remember me on this browser"
+                " "{t("Remember me on this browser")}
             </label>
             <button type="submit" disabled=busy>
-                {move || if busy.get() { "Logging in…" } else { "Log in" }}
+                {move || if busy.get() { t("Logging in…") } else { t("Log in") }}
             </button>
             {move || error.get().map(|message| view! { <div role="alert" class="error">{message}</div> })}
         </form>
-        <p class="or">"or"</p>
+        <p class="or">{t("or")}</p>
         <button type="button" class="secondary" disabled=busy on:click=log_in_with_openshift>
-            "Log in with OpenShift"
+            {t("Log in with OpenShift")}
         </button>
-        <p class="or">"or"</p>
+        <p class="or">{t("or")}</p>
         <button type="button" class="secondary" disabled=busy on:click=explore_demo>
-            "Explore a demo cluster"
+            {t("Explore a demo cluster")}
         </button>
-        <p class="hint">"Runs a small cluster inside this page: nothing leaves your browser, and reloading starts it afresh."</p>
+        <p class="hint">{t("Runs a small cluster inside this page: nothing leaves your browser, and reloading starts it afresh.")}</p>
         {move || demo_error.get().map(|message| view! { <div role="alert" class="error">{message}</div> })}
     }
 }
@@ -247,25 +304,29 @@ fn clear_fragment(window: &web_sys::Window) {
 async fn finish_oauth(client: &Client, answer: &OAuthAnswer) -> Result<User, String> {
     let expected = session::take_oauth_state();
     if expected.as_deref() != Some(answer.state.as_str()) {
-        return Err("The log-in answer does not match a log-in started in this tab (state mismatch), so it was ignored. Try again.".into());
+        return Err(t("The log-in answer does not match a log-in started in this tab (state mismatch), so it was ignored. Try again.").into());
     }
-    client
-        .who_am_i()
-        .await
-        .map_err(|err: ApiError| format!("The cluster did not accept the token it issued: {err}"))
+    client.who_am_i().await.map_err(|err: ApiError| {
+        tf(
+            "The cluster did not accept the token it issued: {error}",
+            &[("error", &err.to_string())],
+        )
+    })
 }
 
 /// Sends the browser to the cluster's OAuth server (implicit flow).
 async fn start_oauth(client: &Client) -> Result<(), String> {
-    let metadata = client
-        .oauth_metadata()
-        .await
-        .map_err(|err| format!("This cluster does not offer OAuth log-in: {err}"))?;
-    let window = web_sys::window().ok_or("no browser window")?;
+    let metadata = client.oauth_metadata().await.map_err(|err| {
+        tf(
+            "This cluster does not offer OAuth log-in: {error}",
+            &[("error", &err.to_string())],
+        )
+    })?;
+    let window = web_sys::window().ok_or_else(|| t("no browser window"))?;
     let origin = window
         .location()
         .origin()
-        .map_err(|_| "cannot read this page's address")?;
+        .map_err(|_| t("cannot read this page's address"))?;
     let state: String = (0..4)
         .map(|_| {
             format!(
@@ -279,11 +340,11 @@ async fn start_oauth(client: &Client) -> Result<(), String> {
         "{}?client_id={}&response_type=token&redirect_uri={}&scope=user%3Afull&state={}",
         metadata.authorization_endpoint,
         encode_component(crate::OAUTH_CLIENT_ID),
-        encode_component(&format!("{origin}/login")),
+        encode_component(&format!("{origin}{}", crate::paths::href("/login"))),
         encode_component(&state),
     );
     window
         .location()
         .assign(&target)
-        .map_err(|_| "the browser refused to open the log-in page".to_owned())
+        .map_err(|_| t("the browser refused to open the log-in page").to_owned())
 }

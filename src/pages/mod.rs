@@ -2,6 +2,7 @@
 
 pub mod deployment;
 pub mod deployments;
+pub mod embed;
 pub mod imagestream;
 pub mod imagestreams;
 pub mod imagestreamtag;

@@ -17,7 +17,10 @@ use crate::api::access::{forbidden_explanation, Permission};
 use crate::api::{resource_path, ApiCall, ApiError, Client, APPS_V1, CORE_V1, IMAGE_V1};
 use crate::auth::Auth;
 use crate::components::toast::{use_toaster, Toaster};
-use crate::forms::{conflict_explanation, FieldErrors};
+use crate::forms::{
+    app_name_error_text, conflict_explanation, field_message, rule_text, FieldErrors,
+};
+use crate::i18n::{t, tf};
 use crate::pages::deployments::dom::{add, mount, set, Builder};
 use imagestream_model::plan::{lookup_import, plan_new_app, NewAppOptions, NewAppPlan};
 use imagestream_model::reference;
@@ -299,26 +302,26 @@ impl Page {
     fn build(b: Builder, auth: Auth, toaster: Toaster, namespace: String, image: &str) -> Shared {
         let root = b.el("div", "");
         let line = b.el("p", "back");
-        let back = b.link(&line, &list_href(&namespace), "← Image streams");
+        let back = b.link(&line, &list_href(&namespace), t("← Image streams"));
         add(&root, &line);
-        b.text(&root, "h1", "", "Deploy image");
+        b.text(&root, "h1", "", t("Deploy image"));
         let line = b.text(
             &root,
             "p",
             "subtitle",
-            "Create an application from an image, as ",
+            t("Create an application from an image, as "),
         );
         b.text(&line, "code", "", "oc new-app IMAGE");
-        let _ = line.append_with_str_1(" does.");
+        let _ = line.append_with_str_1(t(" does."));
         let form = b.el("form", "form");
         set(&form, "novalidate", "");
         add(&root, &form);
 
-        let field = b.field(&form, "project", "Project");
+        let field = b.field(&form, "project", t("Project"));
         let project: HtmlSelectElement = b.control(&field, "select", "project").unchecked_into();
         b.text(&project, "option", "", &namespace);
 
-        let field = b.field(&form, "image", "Image");
+        let field = b.field(&form, "image", t("Image"));
         let image_in = b.input(&field, "image", "text");
         set(
             &image_in,
@@ -329,7 +332,7 @@ impl Page {
         let help = b.help(
             &field,
             "image",
-            "A pull spec from an external registry, e.g. ",
+            t("A pull spec from an external registry, e.g. "),
         );
         b.text(&help, "code", "", "quay.io/org/app:1.0");
         let lookup_line = b.el("p", "lookup");
@@ -345,46 +348,47 @@ impl Page {
         add(&field, &label);
         let insecure = b.input(&label, "insecure", "checkbox");
         set(&insecure, "aria-describedby", "insecure-help");
-        let _ = label.append_with_str_1("Insecure registry");
+        let _ = label.append_with_str_1(t("Insecure registry"));
         let help = b.help(
             &field,
             "insecure",
-            "Allow plain HTTP and unverified certificates for this registry (",
+            t("Allow plain HTTP and unverified certificates for this registry ("),
         );
         b.text(&help, "code", "", "--insecure-registry");
         let _ = help.append_with_str_1(").");
 
-        let field = b.field(&form, "app-name", "Application name");
+        let field = b.field(&form, "app-name", t("Application name"));
         let name_in = b.input(&field, "app-name", "text");
         b.help(
             &field,
             "app-name",
-            "Derived from the image as oc derives it until you edit it. It names the image stream, \
-             the Deployment, the Service and the app label.",
+            t("Derived from the image as oc derives it until you edit it. It names the image stream, \
+             the Deployment, the Service and the app label."),
         );
         let name_error = b.error(&field, "app-name");
 
-        let field = b.field(&form, "ports", "Ports");
+        let field = b.field(&form, "ports", t("Ports"));
         let ports_in = b.input(&field, "ports", "text");
         b.help(
             &field,
             "ports",
-            "Read from the image's EXPOSE, as PORT/PROTOCOL separated by commas. With at least \
-             one port, a Service is created.",
+            t("Read from the image's EXPOSE, as PORT/PROTOCOL separated by commas. With at least \
+             one port, a Service is created."),
         );
         let ports_error = b.error(&field, "ports");
 
-        let field = b.field(&form, "replicas", "Replicas");
+        let field = b.field(&form, "replicas", t("Replicas"));
         let replicas_in = b.input(&field, "replicas", "number");
         set(&replicas_in, "min", "0");
         replicas_in.set_value("1");
-        b.help(&field, "replicas", "How many pods the Deployment runs.");
+        b.help(&field, "replicas", t("How many pods the Deployment runs."));
         let replicas_error = b.error(&field, "replicas");
 
-        let section = b.section(&form, "command-heading", "Command");
+        let section = b.section(&form, "command-heading", t("Command"));
         let command = b.text(&section, "pre", "command", "");
-        set(&command, "aria-label", "Equivalent oc command");
-        let section = b.section(&form, "preview-heading", "Objects to create");
+        set(&command, "aria-label", t("Equivalent oc command"));
+        set(&command, "role", "group");
+        let section = b.section(&form, "preview-heading", t("Objects to create"));
         let preview = b.el("div", "");
         add(&section, &preview);
 
@@ -393,10 +397,10 @@ impl Page {
         add(&form, &report);
         let actions = b.el("div", "form-actions");
         add(&form, &actions);
-        let create = b.text(&actions, "button", "primary", "Create");
+        let create = b.text(&actions, "button", "primary", t("Create"));
         set(&create, "type", "submit");
         set(&create, "disabled", "");
-        let cancel = b.link(&actions, &list_href(&namespace), "Cancel");
+        let cancel = b.link(&actions, &list_href(&namespace), t("Cancel"));
         let busy_line = b.el("span", "");
         set(&busy_line, "role", "status");
         set(&busy_line, "aria-live", "polite");
@@ -480,7 +484,7 @@ impl Page {
         let derived = if spec.is_empty() {
             Ok(String::new())
         } else {
-            derive_app_name(spec).map_err(|err| err.to_string())
+            derive_app_name(spec).map_err(|err| app_name_error_text(&err))
         };
         if !self.name_edited {
             self.inputs[NAME].set_value(derived.as_deref().unwrap_or_default());
@@ -499,16 +503,16 @@ impl Page {
 
         // The model's checks, in the server's words; what the server said wins.
         let mut checks = Errors::default();
-        let required = || self.submitted.then(|| "Required value".to_owned());
+        let required = || self.submitted.then(|| t("Required value").to_owned());
         checks[IMAGE] = if spec.is_empty() {
             required()
         } else if let Some(error) = validate_pull_spec("image", spec).first() {
-            Some(error.body())
+            Some(field_message(error))
         } else {
             match &self.lookup {
                 Lookup::Failed(message) => Some(message.clone()),
                 Lookup::Pending if self.submitted => Some(
-                    "The image is still being looked up: create it once it is found.".to_owned(),
+                    t("The image is still being looked up: create it once it is found.").to_owned(),
                 ),
                 _ => None,
             }
@@ -540,7 +544,7 @@ impl Page {
         }
 
         let lookup_text = match &self.lookup {
-            Lookup::Pending => "Looking up the image…".to_owned(),
+            Lookup::Pending => t("Looking up the image…").to_owned(),
             Lookup::Found(image) => describe_image(image),
             _ => String::new(),
         };
@@ -567,16 +571,19 @@ impl Page {
                     replicas,
                     stream_exists: false,
                 };
-                Some(plan_new_app(&options, &with_ports(image, &ports)).map_err(|err| err.0))
+                Some(
+                    plan_new_app(&options, &with_ports(image, &ports))
+                        .map_err(|err| rule_text(&err.0)),
+                )
             }
             _ => None,
         };
         self.show_preview();
 
         let denied = (self.allowed == Some(false)).then(|| {
-            format!(
-                "You may not create Deployments in project {} (create deployments.apps).",
-                self.namespace
+            tf(
+                "You may not create Deployments in project {namespace} (create deployments.apps).",
+                &[("namespace", &self.namespace)],
             )
         });
         if self.busy || self.allowed != Some(true) {
@@ -620,7 +627,14 @@ impl Page {
                     b.text(&summary, "strong", "", &object.name);
                     let value: Value = serde_json::from_str(&object.body).unwrap_or_default();
                     let yaml = b.text(&details, "pre", "yaml", &to_yaml(&value));
-                    set(&yaml, "aria-label", &format!("YAML of {}", object.label()));
+                    set(
+                        &yaml,
+                        "aria-label",
+                        &tf("YAML of {object}", &[("object", &object.label())]),
+                    );
+                    // A labelled region that Tab reaches, so the keyboard can scroll it.
+                    set(&yaml, "role", "region");
+                    set(&yaml, "tabindex", "0");
                     add(&self.preview, &details);
                 }
             }
@@ -632,7 +646,7 @@ impl Page {
                     &self.preview,
                     "p",
                     "help",
-                    "The objects appear here once the image is found and the fields are valid.",
+                    t("The objects appear here once the image is found and the fields are valid."),
                 );
             }
         }
@@ -673,16 +687,25 @@ impl Page {
         let b = &self.b;
         let section = &self.progress;
         section.set_text_content(None);
-        let heading = b.text(section, "h2", "", &format!("Deploying {app}"));
+        let heading = b.text(section, "h2", "", &tf("Deploying {app}", &[("app", app)]));
         set(&heading, "id", "progress-heading");
         set(&heading, "tabindex", "-1");
         let list = b.el("ol", "steps");
         add(section, &list);
         let first = [
-            format!("Image stream {app}: waiting for the import"),
-            format!("Deployment {app}: waiting"),
-            format!("Trigger {app}:{tag}: waiting for the image"),
-            format!("Replicas of {app} ready: 0"),
+            tf(
+                "Image stream {app}: waiting for the import",
+                &[("app", app)],
+            ),
+            tf("Deployment {app}: waiting", &[("app", app)]),
+            tf(
+                "Trigger {tag}: waiting for the image",
+                &[("tag", &format!("{app}:{tag}"))],
+            ),
+            tf(
+                "Replicas of {app} ready: {ready}",
+                &[("app", app), ("ready", "0")],
+            ),
         ];
         self.steps = first.iter().map(|_| b.el("li", "")).collect();
         for line in &self.steps {
@@ -698,13 +721,13 @@ impl Page {
         b.link(
             &links,
             &format!("/k8s/ns/{namespace}/imagestreams/{app}"),
-            &format!("Image stream {app}"),
+            &tf("Image stream {app}", &[("app", app)]),
         );
         let _ = links.append_with_str_1(" · ");
         b.link(
             &links,
             &format!("/k8s/ns/{namespace}/deployments/{app}"),
-            &format!("Deployment {app}"),
+            &tf("Deployment {app}", &[("app", app)]),
         );
         add(section, &links);
         show(section, true);
@@ -806,6 +829,7 @@ fn edited(handle: &Handle, event: &Event, typed: bool) {
             "project" => {
                 page.namespace = page.project.value();
                 let href = list_href(&page.namespace);
+                let href = crate::paths::href(&href);
                 set(&page.back, "href", &href);
                 set(&page.cancel, "href", &href);
             }
@@ -944,7 +968,7 @@ fn submit(handle: &Handle) {
                 parse_replicas(&page.inputs[REPLICAS].value()).unwrap_or(1),
             )),
             Some(Err(message)) => {
-                page.show_report("Nothing was created.", &[message], &[]);
+                page.show_report(t("Nothing was created."), &[message], &[]);
                 None
             }
             None => {
@@ -974,10 +998,14 @@ async fn deploy(
         let mut links = Vec::new();
         let mut exists = false;
         for (index, object) in objects.iter().enumerate() {
+            let label = object.label();
             let busy = if dry_run {
-                format!("Checking {} with the server (dry run)…", object.label())
+                tf(
+                    "Checking {object} with the server (dry run)…",
+                    &[("object", &label)],
+                )
             } else {
-                format!("Creating {}…", object.label())
+                tf("Creating {object}…", &[("object", &label)])
             };
             with_page(&handle, |page| page.set_busy(Some(&busy)));
             let Err(err) = send(&client, &namespace, object, dry_run).await else {
@@ -991,7 +1019,7 @@ async fn deploy(
                 if conflict_explanation(&err).is_some() {
                     exists = true;
                     if let Some(href) = object.href(&namespace) {
-                        links.push((format!("Open {}", object.label()), href));
+                        links.push((tf("Open {object}", &[("object", &label)]), href));
                     }
                 }
                 place(object, &err, &mut errors, &mut lines);
@@ -1003,19 +1031,25 @@ async fn deploy(
                 lines.push(match done.cmp(&index) {
                     std::cmp::Ordering::Less => {
                         if let Some(href) = other.href(&namespace) {
-                            links.push((format!("Open {label}"), href));
+                            links.push((tf("Open {object}", &[("object", &label)]), href));
                         }
-                        format!("Created: {label}")
+                        tf("Created: {object}", &[("object", &label)])
                     }
-                    std::cmp::Ordering::Equal => format!("Not created: {label} — {err}"),
-                    std::cmp::Ordering::Greater => format!("Not created: {label} (not attempted)"),
+                    std::cmp::Ordering::Equal => tf(
+                        "Not created: {object} — {error}",
+                        &[("object", &label), ("error", &err.to_string())],
+                    ),
+                    std::cmp::Ordering::Greater => tf(
+                        "Not created: {object} (not attempted)",
+                        &[("object", &label)],
+                    ),
                 });
             }
             place(object, &err, &mut errors, &mut Vec::new());
             let title = if index == 0 {
-                "Nothing was created."
+                t("Nothing was created.")
             } else {
-                "Some objects were created, not all:"
+                t("Some objects were created, not all:")
             };
             failed(
                 &handle,
@@ -1029,18 +1063,18 @@ async fn deploy(
         }
         if dry_run && (errors.iter().any(Option::is_some) || !lines.is_empty()) {
             let announced = if exists {
-                format!(
-                    "Nothing was created: {} already exists in project {namespace}.",
-                    plan.name
+                tf(
+                    "Nothing was created: {name} already exists in project {namespace}.",
+                    &[("name", &plan.name), ("namespace", &namespace)],
                 )
             } else {
-                "Nothing was created: the server's dry run refused the app (see the form)."
+                t("Nothing was created: the server's dry run refused the app (see the form).")
                     .to_owned()
             };
             failed(
                 &handle,
                 errors,
-                "Nothing was created.",
+                t("Nothing was created."),
                 &announced,
                 &lines,
                 &links,
@@ -1050,10 +1084,13 @@ async fn deploy(
     }
     let kinds: Vec<&str> = objects.iter().map(|object| object.kind).collect();
     let Some(run) = with_page(&handle, |page| {
-        page.toaster.success(format!(
-            "Created {} {} in project {namespace}.",
-            kinds.join(", "),
-            plan.name
+        page.toaster.success(tf(
+            "Created {kinds} {name} in project {namespace}.",
+            &[
+                ("kinds", &kinds.join(", ")),
+                ("name", &plan.name),
+                ("namespace", &namespace),
+            ],
         ));
         page.set_busy(None);
         page.start_progress(&plan.name, &plan.tag)
@@ -1130,7 +1167,7 @@ fn place(object: &Planned, err: &ApiError, errors: &mut Errors, lines: &mut Vec<
             lines.push(format!("{}: {other}", object.label()));
         }
     } else if let Some(explanation) = conflict_explanation(err) {
-        let said = err.server_message().unwrap_or("already exists");
+        let said = err.server_message().unwrap_or_else(|| t("already exists"));
         add_message(&mut errors[NAME], &format!("{said}."));
         add_message(&mut errors[NAME], &explanation);
     } else if let Some(explanation) = forbidden_explanation(err) {
@@ -1183,13 +1220,19 @@ async fn follow_app(
                         .map(|condition| {
                             format!(
                                 "{}: {}",
-                                condition.reason.as_deref().unwrap_or("Failure"),
-                                condition.message.as_deref().unwrap_or("no message")
+                                condition.reason.as_deref().unwrap_or_else(|| t("Failure")),
+                                condition
+                                    .message
+                                    .as_deref()
+                                    .unwrap_or_else(|| t("no message"))
                             )
                         });
                 }
             }
-            Err(err) => problems.push(format!("Image stream {app}: {err}")),
+            Err(err) => problems.push(tf(
+                "Image stream {app}: {error}",
+                &[("app", &app), ("error", &err.to_string())],
+            )),
         }
         let mut image = None;
         let mut ready = 0;
@@ -1210,7 +1253,10 @@ async fn follow_app(
                 true
             }
             Err(err) => {
-                problems.push(format!("Deployment {app}: {err}"));
+                problems.push(tf(
+                    "Deployment {app}: {error}",
+                    &[("app", &app), ("error", &err.to_string())],
+                ));
                 false
             }
         };
@@ -1231,46 +1277,71 @@ async fn follow_app(
                 0,
                 digest.is_some(),
                 &match (&digest, &import_error) {
-                    (Some(digest), _) => format!("Image stream {app} imported {digest}"),
-                    (None, Some(error)) => format!("Image stream {app}: import failed, {error}"),
-                    (None, None) => format!("Image stream {app}: waiting for the import"),
+                    (Some(digest), _) => tf(
+                        "Image stream {app} imported {digest}",
+                        &[("app", &app), ("digest", digest)],
+                    ),
+                    (None, Some(error)) => tf(
+                        "Image stream {app}: import failed, {error}",
+                        &[("app", &app), ("error", error)],
+                    ),
+                    (None, None) => tf(
+                        "Image stream {app}: waiting for the import",
+                        &[("app", &app)],
+                    ),
                 },
             );
             page.step(
                 1,
                 created,
                 &if created {
-                    format!("Deployment {app} created")
+                    tf("Deployment {app} created", &[("app", &app)])
                 } else {
-                    format!("Deployment {app}: waiting")
+                    tf("Deployment {app}: waiting", &[("app", &app)])
                 },
             );
             page.step(
                 2,
                 image.is_some(),
                 &match &image {
-                    Some(image) => format!("Trigger {app}:{} resolved to {image}", plan.tag),
-                    None => format!("Trigger {app}:{}: waiting for the image", plan.tag),
+                    Some(image) => tf(
+                        "Trigger {tag} resolved to {image}",
+                        &[("tag", &format!("{app}:{}", plan.tag)), ("image", image)],
+                    ),
+                    None => tf(
+                        "Trigger {tag}: waiting for the image",
+                        &[("tag", &format!("{app}:{}", plan.tag))],
+                    ),
                 },
             );
             page.step(
                 3,
                 rolled_out,
-                &format!("Replicas of {app} ready: {ready}/{replicas}"),
+                &tf(
+                    "Replicas of {app} ready: {ready}",
+                    &[("app", &app), ("ready", &format!("{ready}/{replicas}"))],
+                ),
             );
             let outcome = if done {
-                format!(
-                    "Deployment {app} runs {}.",
-                    digest.as_deref().unwrap_or_default()
+                tf(
+                    "Deployment {app} runs {digest}.",
+                    &[
+                        ("app", &app),
+                        ("digest", digest.as_deref().unwrap_or_default()),
+                    ],
                 )
             } else {
                 problems.join(" ")
             };
             page.step(4, done, &outcome);
             if done {
-                page.toaster.success(format!(
-                    "Deployment {app} runs {} ({ready}/{replicas} ready).",
-                    digest.as_deref().unwrap_or_default()
+                page.toaster.success(tf(
+                    "Deployment {app} runs {digest} ({ready} ready).",
+                    &[
+                        ("app", &app),
+                        ("digest", digest.as_deref().unwrap_or_default()),
+                        ("ready", &format!("{ready}/{replicas}")),
+                    ],
                 ));
             }
             !done
@@ -1304,7 +1375,7 @@ async fn look_up(
         .and_then(|images| images.into_iter().next())
     else {
         return Ok(Lookup::Failed(
-            "The server did not say what the image is.".into(),
+            t("The server did not say what the image is.").into(),
         ));
     };
     match found.image {
@@ -1314,13 +1385,21 @@ async fn look_up(
         _ => {
             let mut message = format!(
                 "{}: {}",
-                found.status.reason.as_deref().unwrap_or("Failure"),
-                found.status.message.as_deref().unwrap_or("no message")
+                found
+                    .status
+                    .reason
+                    .as_deref()
+                    .unwrap_or_else(|| t("Failure")),
+                found
+                    .status
+                    .message
+                    .as_deref()
+                    .unwrap_or_else(|| t("no message"))
             );
             if !insecure && (message.contains("insecure") || message.contains("HTTP response")) {
-                message.push_str(
+                message.push_str(t(
                     ". This registry answers over plain HTTP: tick “Insecure registry” if you trust it.",
-                );
+                ));
             }
             Ok(Lookup::Failed(message))
         }
@@ -1337,11 +1416,18 @@ fn describe_image(image: &Image) -> String {
         .map(|arch| format!(" · {arch}"))
         .unwrap_or_default();
     let ports = if ports.is_empty() {
-        "exposes no ports".to_owned()
+        t("exposes no ports").to_owned()
     } else {
-        format!("exposes {ports}")
+        tf("exposes {ports}", &[("ports", &ports)])
     };
-    format!("Found {} · {ports}{arch}", image.metadata.name())
+    tf(
+        "Found {digest} · {ports}{arch}",
+        &[
+            ("digest", image.metadata.name()),
+            ("ports", &ports),
+            ("arch", &arch),
+        ],
+    )
 }
 
 /// The image's exposed ports as the Ports field shows them: `8080/tcp, 53/udp`.
@@ -1368,29 +1454,23 @@ fn parse_ports(text: &str) -> Result<Vec<(u16, String)>, String> {
         let (number, protocol) = item.split_once('/').unwrap_or((item, "tcp"));
         let protocol = protocol.to_ascii_uppercase();
         if !matches!(protocol.as_str(), "TCP" | "UDP" | "SCTP") {
-            problems.push(
-                FieldError {
-                    field: field.clone(),
-                    reason: FieldErrorType::NotSupported,
-                    value: Some(FieldValue::Text(protocol.clone())),
-                    message: "supported values: \"SCTP\", \"TCP\", \"UDP\"".into(),
-                }
-                .body(),
-            );
+            problems.push(field_message(&FieldError {
+                field: field.clone(),
+                reason: FieldErrorType::NotSupported,
+                value: Some(FieldValue::Text(protocol.clone())),
+                message: t("supported values: \"SCTP\", \"TCP\", \"UDP\"").into(),
+            }));
         }
         match number.parse::<i64>() {
             Ok(port) => match validate_port(&field, port).first() {
-                Some(error) => problems.push(error.body()),
+                Some(error) => problems.push(field_message(error)),
                 None => ports.push((port as u16, protocol)),
             },
-            Err(_) => problems.push(
-                FieldError::invalid(
-                    &field,
-                    FieldValue::Text(number.to_owned()),
-                    "must be between 1 and 65535, inclusive",
-                )
-                .body(),
-            ),
+            Err(_) => problems.push(field_message(&FieldError::invalid(
+                &field,
+                FieldValue::Text(number.to_owned()),
+                "must be between 1 and 65535, inclusive",
+            ))),
         }
     }
     if problems.is_empty() {
@@ -1404,14 +1484,18 @@ fn parse_ports(text: &str) -> Result<Vec<(u16, String)>, String> {
 fn parse_replicas(text: &str) -> Result<i32, String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err("Required value".into());
+        return Err(t("Required value").into());
     }
     let value = match text.parse::<i32>() {
         Ok(count) if count >= 0 => return Ok(count),
         Ok(count) => FieldValue::Number(i64::from(count)),
         Err(_) => FieldValue::Text(text.to_owned()),
     };
-    Err(FieldError::invalid("spec.replicas", value, "must be greater than or equal to 0").body())
+    Err(field_message(&FieldError::invalid(
+        "spec.replicas",
+        value,
+        t("must be greater than or equal to 0"),
+    )))
 }
 
 /// `image` with its exposed ports replaced by `ports` (the plan reads them from the image).
@@ -1441,7 +1525,7 @@ fn joined(errors: &[FieldError]) -> Option<String> {
     (!errors.is_empty()).then(|| {
         errors
             .iter()
-            .map(FieldError::body)
+            .map(field_message)
             .collect::<Vec<_>>()
             .join(" ")
     })

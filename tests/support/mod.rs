@@ -366,7 +366,9 @@ async fn spawn_devcluster(listen: &str, flags: &[&str]) -> (Child, String) {
 }
 
 async fn connect(webdriver: &str) -> Client {
-    chromium::connect(webdriver, &tempfile_dir(), &[], PATIENCE)
+    // English, whatever the machine's locale: the suites assert the console's English words
+    // (tests/e2e_i18n.rs starts browsers in other languages with `start_in_language`).
+    chromium::connect(webdriver, &tempfile_dir(), &["--lang=en-US"], PATIENCE)
         .await
         .unwrap_or_else(|message| panic!("{message}"))
 }
@@ -796,5 +798,211 @@ impl Session {
     pub async fn equivalent_command(&self) -> String {
         self.text_of("pre[aria-label='Equivalent oc command']")
             .await
+    }
+}
+
+/// The axe-core engine (npm's `axe-core`, pinned in package.json, installed by
+/// scripts/setup.sh's `npm ci`), read from node_modules; `None`, with the reason printed, when
+/// it is not installed, except under CI (`CI=true`), where its absence fails the test.
+pub fn axe_source() -> Option<String> {
+    let path = workspace_root().join("node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(err) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "{} is missing under CI ({err}): scripts/setup.sh runs npm ci",
+                path.display()
+            )
+        }
+        Err(err) => {
+            eprintln!(
+                "skipped: {} is missing ({err}); run `npm ci` (scripts/setup.sh)",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+impl Session {
+    /// Runs axe-core (`source`, from [`axe_source`]) on the whole page as it is now, and returns
+    /// its violations of impact serious or critical, each as one readable line: the rule's id,
+    /// its help, and the offending nodes (their selectors and axe's summary of what is wrong).
+    pub async fn axe_serious(&self, source: &str) -> Vec<String> {
+        // WebDriver scripts are not subject to the page's Content-Security-Policy, so the
+        // engine goes in as script text rather than a <script> element.
+        let installed = self
+            .browser
+            .execute(
+                &format!("if (!window.axe) {{ {source}\n }} return typeof window.axe;"),
+                vec![],
+            )
+            .await
+            .expect("inject axe-core");
+        assert_eq!(installed, json!("object"), "axe-core did not load");
+        let found = self
+            .browser
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   axe.run(document, { resultTypes: ['violations'] })
+                     .then(r => done(r.violations
+                       .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                       .map(v => `${v.impact} ${v.id}: ${v.help}\n` + v.nodes.map(n =>
+                         `    ${n.target.join(' ')}: ${(n.failureSummary || '').replace(/\n\s*/g, ' ')}\n      ${n.html.slice(0, 200)}`
+                       ).join('\n'))))
+                     .catch(e => done([`axe-core failed: ${e}`]));"#,
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        serde_json::from_value(found.clone())
+            .unwrap_or_else(|_| vec![format!("axe-core answered {found}")])
+    }
+
+    /// Whether the focused element shows that it has the focus: it matches `:focus-visible`
+    /// and its computed outline or box-shadow is not `none`. Returns the element's name (its
+    /// `aria-label`, else a form control's id or another element's text) and the answer.
+    pub async fn focus_is_visible(&self) -> (String, bool) {
+        let found = self
+            .script(
+                r#"const e = document.activeElement;
+                   if (!e || e === document.body) return ['(nothing)', false];
+                   const s = getComputedStyle(e);
+                   const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+                   const shadow = s.boxShadow && s.boxShadow !== 'none';
+                   const field = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName);
+                   const name = (e.getAttribute('aria-label') || (field ? e.id : e.innerText) || e.tagName).trim();
+                   return [name, e.matches(':focus-visible') && (outline || !!shadow)];"#,
+                "focus style query",
+            )
+            .await;
+        (
+            found[0].as_str().unwrap_or_default().to_owned(),
+            found[1].as_bool().unwrap_or(false),
+        )
+    }
+}
+
+impl Session {
+    /// Starts devcluster with `flags` and a headless Chromium set up for a person who prefers
+    /// `language` (a BCP 47 code such as `fr-FR`): its `navigator.languages` and
+    /// `Accept-Language` put that language first, as a browser installed in it does.
+    pub async fn start_in_language(language: &str, flags: &[&str]) -> Session {
+        let (devcluster, base_url) = spawn_devcluster("127.0.0.1:0", flags).await;
+        let port = chromium::free_port().unwrap_or_else(|message| panic!("{message}"));
+        let chromedriver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("cannot start chromedriver (installed by scripts/setup.sh)");
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let lang = format!("--lang={language}");
+        let accept = format!("--accept-lang={language}");
+        let browser = chromium::connect(&webdriver, &tempfile_dir(), &[&lang, &accept], PATIENCE)
+            .await
+            .unwrap_or_else(|message| panic!("{message}"));
+        Session {
+            browser,
+            base_url,
+            devcluster,
+            chromedriver,
+        }
+    }
+
+    /// The page's `<html lang>`, which tells screen readers how to pronounce it.
+    pub async fn html_lang(&self) -> String {
+        self.script("return document.documentElement.lang;", "<html lang>")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The strings the console showed without a translation on this page (recorded on
+    /// `<html data-untranslated>`), or `None` when every string had one.
+    pub async fn untranslated(&self) -> Option<String> {
+        self.script(
+            "return document.documentElement.getAttribute('data-untranslated');",
+            "data-untranslated",
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
+    }
+
+    /// Everything a person reads or hears on the page: the visible text, then every
+    /// `aria-label`, `title` (also SVG `<title>`), `placeholder` and `alt`, one per line.
+    pub async fn readable_text(&self) -> String {
+        let value = self
+            .script(
+                r#"const parts = [document.body.innerText];
+                   for (const el of document.querySelectorAll('[aria-label],[title],[placeholder],[alt]')) {
+                     for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+                       const value = el.getAttribute(name);
+                       if (value) parts.push(value);
+                     }
+                   }
+                   for (const title of document.querySelectorAll('svg title')) parts.push(title.textContent);
+                   return parts.join('\n');"#,
+                "the page's text",
+            )
+            .await;
+        value.as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl Session {
+    /// Serves the directory `root` with a plain static file server (`python3 -m http.server`
+    /// on a free loopback port; no devcluster, no API at all) and starts a headless Chromium:
+    /// how a static host (GitHub Pages) serves the static demo. [`Self::open`] takes paths on
+    /// that server; [`Self::finish`] stops it.
+    pub async fn start_static(root: &std::path::Path) -> Session {
+        let port = chromium::free_port().unwrap_or_else(|message| panic!("{message}"));
+        let server = Command::new("python3")
+            .args(["-m", "http.server", "--bind", "127.0.0.1"])
+            .arg(port.to_string())
+            .arg("--directory")
+            .arg(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("cannot start python3 -m http.server");
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "python3 -m http.server did not listen on port {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let driver_port = chromium::free_port().unwrap_or_else(|message| panic!("{message}"));
+        let chromedriver = Command::new("chromedriver")
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("cannot start chromedriver (installed by scripts/setup.sh)");
+        let browser = connect(&format!("http://127.0.0.1:{driver_port}")).await;
+        Session {
+            browser,
+            base_url: format!("http://127.0.0.1:{port}"),
+            devcluster: server,
+            chromedriver,
+        }
+    }
+
+    /// The URLs of every resource the page has fetched since it loaded (Resource Timing).
+    pub async fn fetched_urls(&self) -> Vec<String> {
+        let urls = self
+            .script(
+                "return performance.getEntriesByType('resource').map(e => e.name);",
+                "resource timing",
+            )
+            .await;
+        serde_json::from_value(urls).unwrap_or_default()
     }
 }

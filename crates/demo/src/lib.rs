@@ -19,6 +19,10 @@
 //! | worker → page | `{id, line}` | for a request that opened a watch (`?watch=1`), instead of an answer: one watch event, the JSON text of one line of the HTTP stream (ADDED, MODIFIED, DELETED, BOOKMARK, and the 410 `ERROR` event), without the newline |
 //! | worker → page | `{id, closed: true}` | the watch ended (timeout, expired version); nothing follows |
 //! | page → worker | `{cancel: id}` | stop that watch |
+//! | page → worker | `{id, method: "GET", path: "/demo/catalog"}` | not an API path: the pull specs the demo's in-memory registries hold, answered as `{id, status: 200, body}` with body `{"images": ["quay.io/…:tag", …]}` (for the console's hints) |
+//! | page → worker | `{persist: true, state}` | keep the cluster's state for the page (the static demo): `state`, if present, is the text of a state sent earlier, loaded before anything else; from now on the worker sends `{state}` after every change. Sent first, before any request |
+//! | worker → page | `{state}` | the cluster changed: its whole state as JSON text (devcluster's state document, see `imagestream_devcluster::persist`), for the page to keep and send back after a reload |
+//! | worker → page | `{restoreFailed}` | the `state` sent could not be loaded (the message says why); the cluster starts from its seed |
 //!
 //! `id` is a number the page picks, unique among its open requests. After every request other
 //! than GET the worker runs the import controller as the native server does (spec tags that
@@ -28,8 +32,10 @@
 //!
 //! The registries are [`MemoryCatalog`]s holding an image for every pull spec the seeded streams
 //! use, so imports (and `oc import-image`-style requests) work offline. The cluster starts as
-//! devcluster's demo (`seed::demo_cluster`) plus a few image streams in project `demo`; nothing
-//! is stored, so a reload starts afresh.
+//! devcluster's demo (`seed::demo_cluster`) plus a few image streams in project `demo`. Nothing
+//! is stored unless the page asks for it (`persist`): then the page keeps the state the worker
+//! sends (the static demo keeps it in `localStorage`), and a reload continues where it was.
+//! Resetting is the page forgetting that state and starting a fresh worker.
 
 use imagestream_devcluster::images::ImportJob;
 use imagestream_devcluster::registry::{CatalogImage, MemoryCatalog};
@@ -37,6 +43,9 @@ use imagestream_devcluster::seed::{self, DEMO_USERS};
 use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};
 use imagestream_model::time::format_rfc3339;
 use serde_json::{json, Value};
+
+/// Not an API path: the pull specs the in-memory registries hold (see the protocol).
+pub const CATALOG_PATH: &str = "/demo/catalog";
 
 /// How often a watch that asked for bookmarks gets one (as the native server).
 pub const BOOKMARK_EVERY_MILLIS: i64 = 15_000;
@@ -96,6 +105,18 @@ pub enum Message {
         /// The watch request's id.
         id: u64,
     },
+    /// The cluster changed: its whole state (JSON text of devcluster's state document), for a
+    /// page that asked to keep it ([`DemoCluster::persist`]).
+    State {
+        /// The state document.
+        state: String,
+    },
+    /// The state given to [`DemoCluster::persist`] could not be loaded: why. The cluster kept
+    /// its seed.
+    RestoreFailed {
+        /// What is wrong with the state.
+        error: String,
+    },
 }
 
 /// A watch being streamed to the page.
@@ -111,8 +132,12 @@ struct OpenWatch {
 pub struct DemoCluster {
     cluster: Cluster,
     catalog: MemoryCatalog,
+    /// The pull specs `catalog` holds, in the order they were added.
+    catalog_images: Vec<String>,
     watches: Vec<OpenWatch>,
     next_scheduled_check: i64,
+    /// The resourceVersion of the last state sent, while the page keeps the state.
+    persisted: Option<u64>,
 }
 
 impl DemoCluster {
@@ -127,10 +152,12 @@ impl DemoCluster {
         let mut demo = Self {
             cluster: seed::demo_cluster_with(settings, now_millis),
             catalog: MemoryCatalog::new(),
+            catalog_images: Vec::new(),
             watches: Vec::new(),
             next_scheduled_check: now_millis + SCHEDULED_CHECK_EVERY_MILLIS,
+            persisted: None,
         };
-        demo.catalog = demo_catalog(&mut demo.cluster, now_millis);
+        (demo.catalog, demo.catalog_images) = demo_catalog(&mut demo.cluster, now_millis);
         demo.seed_demo_project(now_millis);
         demo
     }
@@ -185,6 +212,11 @@ impl DemoCluster {
     /// Answers `request` as the HTTP server would, at `now_millis`: its reply (or, for a watch,
     /// the watch's first lines), then the events it caused on every open watch.
     pub fn request(&mut self, request: Request, now_millis: i64) -> Vec<Message> {
+        if request.method == "GET" && request.path == CATALOG_PATH {
+            let body = json!({"images": self.catalog_images}).to_string();
+            let (id, status) = (request.id, 200);
+            return vec![Message::Reply { id, status, body }];
+        }
         let api_request = ApiRequest {
             method: request.method,
             path: request.path,
@@ -213,7 +245,46 @@ impl DemoCluster {
             self.run_controller_imports(now_millis, None);
             self.pump(now_millis, &mut out);
         }
+        self.send_state_if_changed(&mut out);
         out
+    }
+
+    /// The page keeps the cluster's state from now on: `state` (the text of a [`Message::State`]
+    /// sent before a reload), if given, replaces the seed first. After every change the worker
+    /// then sends [`Message::State`]. Call it before the first request: open watches would not
+    /// see the replaced objects.
+    pub fn persist(&mut self, state: Option<&str>) -> Vec<Message> {
+        let mut out = Vec::new();
+        if let Some(state) = state {
+            let loaded = serde_json::from_str::<Value>(state)
+                .map_err(|err| format!("the saved state is not JSON: {err}"))
+                .and_then(|state| self.cluster.load_state(state));
+            if let Err(error) = loaded {
+                out.push(Message::RestoreFailed { error });
+            }
+        }
+        self.persisted = Some(self.cluster.resource_version());
+        out
+    }
+
+    /// The whole state of the cluster, as [`Message::State`] carries it.
+    pub fn state(&self) -> String {
+        self.cluster.save_state().to_string()
+    }
+
+    /// Adds a [`Message::State`] when the page keeps the state and the cluster changed since the
+    /// last one.
+    fn send_state_if_changed(&mut self, out: &mut Vec<Message>) {
+        let Some(sent) = self.persisted else {
+            return;
+        };
+        let version = self.cluster.resource_version();
+        if version != sent {
+            self.persisted = Some(version);
+            out.push(Message::State {
+                state: self.state(),
+            });
+        }
     }
 
     /// Stops watch `id` (the page dropped it); nothing more is sent for it.
@@ -244,6 +315,7 @@ impl DemoCluster {
             }
             true
         });
+        self.send_state_if_changed(&mut out);
         out
     }
 
@@ -420,7 +492,7 @@ fn demo_project_streams() -> Vec<Value> {
 
 /// Registries holding an image for every external pull spec the cluster's streams name, and
 /// the demo shop's images.
-fn demo_catalog(cluster: &mut Cluster, now: i64) -> MemoryCatalog {
+fn demo_catalog(cluster: &mut Cluster, now: i64) -> (MemoryCatalog, Vec<String>) {
     let admin = DEMO_USERS
         .iter()
         .find(|user| user.name == "admin")
@@ -433,6 +505,7 @@ fn demo_catalog(cluster: &mut Cluster, now: i64) -> MemoryCatalog {
         ..ApiRequest::default()
     });
     let mut catalog = MemoryCatalog::new();
+    let mut held = Vec::new();
     let items = list.json_body();
     let pull_specs = items["items"]
         .as_array()
@@ -458,9 +531,11 @@ fn demo_catalog(cluster: &mut Cluster, now: i64) -> MemoryCatalog {
             .layer("demo base layer", 38_000_000)
             .layer(pull_spec, 4_000_000 + index * 1_250_000);
         // A pull spec the catalog cannot take is left out: importing it says NotFound.
-        let _ = catalog.add_image(pull_spec, &image);
+        if catalog.add_image(pull_spec, &image).is_ok() && !held.iter().any(|h| h == pull_spec) {
+            held.push(pull_spec.to_owned());
+        }
     }
-    catalog
+    (catalog, held)
 }
 
 #[cfg(test)]
@@ -675,5 +750,166 @@ mod tests {
         assert_eq!(status, 201, "{body}");
         assert_eq!(body["status"]["images"][0]["status"]["status"], "Success");
         assert_eq!(body["status"]["images"][1]["status"]["reason"], "NotFound");
+    }
+
+    #[test]
+    fn the_catalog_lists_what_imports_find() {
+        let mut demo = DemoCluster::new(NOW);
+        let (status, body) = reply(&demo.request(get(CATALOG_PATH, ""), NOW));
+        assert_eq!(status, 200);
+        let images: Vec<&str> = body["images"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        for image in [
+            ORDERS,
+            FRONTEND_21,
+            "registry.access.redhat.com/ubi9/httpd-24:latest",
+        ] {
+            assert!(images.contains(&image), "{image} missing from {images:?}");
+        }
+        // Every one of them imports.
+        let import = json!({
+            "apiVersion": "image.openshift.io/v1",
+            "kind": "ImageStreamImport",
+            "metadata": {"name": "everything", "namespace": "demo"},
+            "spec": {"import": false, "images": images.iter().enumerate().map(|(i, image)| json!({
+                "from": {"kind": "DockerImage", "name": image}, "to": {"name": format!("t{i}")}
+            })).collect::<Vec<_>>()},
+        });
+        let request = Request {
+            method: "POST".into(),
+            body: import.to_string(),
+            content_type: "application/json".into(),
+            ..get(
+                "/apis/image.openshift.io/v1/namespaces/demo/imagestreamimports",
+                "",
+            )
+        };
+        let (status, body) = reply(&demo.request(request, NOW));
+        assert_eq!(status, 201, "{body}");
+        for image in body["status"]["images"].as_array().unwrap() {
+            assert_eq!(image["status"]["status"], "Success", "{image}");
+        }
+    }
+
+    fn states(messages: &[Message]) -> Vec<&str> {
+        messages
+            .iter()
+            .filter_map(|message| match message {
+                Message::State { state } => Some(state.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn create_stream(id: u64, name: &str) -> Request {
+        Request {
+            id,
+            method: "POST".into(),
+            body: json!({"metadata": {"name": name}, "spec": {"tags": [{"name": "1.0", "from": {"kind": "DockerImage", "name": FRONTEND_20}}]}}).to_string(),
+            content_type: "application/json".into(),
+            ..get(DEMO_STREAMS, "")
+        }
+    }
+
+    fn stream_names(demo: &mut DemoCluster) -> Vec<String> {
+        let (_, list) = reply(&demo.request(get(DEMO_STREAMS, ""), NOW));
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["metadata"]["name"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    #[test]
+    fn without_persist_no_state_is_sent() {
+        let mut demo = DemoCluster::new(NOW);
+        let messages = demo.request(create_stream(2, "cart"), NOW + 1000);
+        assert!(states(&messages).is_empty(), "{messages:?}");
+    }
+
+    #[test]
+    fn a_kept_state_follows_every_write_and_brings_the_cluster_back() {
+        let mut demo = DemoCluster::new(NOW);
+        assert_eq!(demo.persist(None), Vec::new());
+        // Reading changes nothing: no state.
+        let messages = demo.request(get(DEMO_STREAMS, ""), NOW);
+        assert!(states(&messages).is_empty());
+        // A write (and the import it caused) does: one state, after the reply.
+        let messages = demo.request(create_stream(2, "cart"), NOW + 1000);
+        let sent = states(&messages);
+        assert_eq!(sent.len(), 1, "{messages:?}");
+        assert!(matches!(messages.last(), Some(Message::State { .. })));
+        let state = sent[0].to_owned();
+
+        // A reload: a fresh worker given the kept state has the stream, imported.
+        let mut reloaded = DemoCluster::new(NOW + 5000);
+        assert_eq!(reloaded.persist(Some(&state)), Vec::new());
+        assert!(stream_names(&mut reloaded).contains(&"cart".to_owned()));
+        let (status, cart) = reply(&reloaded.request(get(&format!("{STREAMS}/cart"), ""), NOW));
+        assert_eq!(status, 200);
+        assert!(cart["status"]["tags"][0]["items"][0]["image"]
+            .as_str()
+            .is_some_and(|image| image.starts_with("sha256:")));
+        // Deleting there is kept too.
+        let delete = Request {
+            id: 3,
+            method: "DELETE".into(),
+            ..get(&format!("{STREAMS}/cart"), "")
+        };
+        let messages = reloaded.request(delete, NOW + 6000);
+        let state = states(&messages)[0].to_owned();
+        let mut again = DemoCluster::new(NOW + 7000);
+        again.persist(Some(&state));
+        assert!(!stream_names(&mut again).contains(&"cart".to_owned()));
+    }
+
+    #[test]
+    fn resource_versions_keep_growing_after_a_restore() {
+        let mut demo = DemoCluster::new(NOW);
+        demo.persist(None);
+        let messages = demo.request(create_stream(2, "cart"), NOW + 1000);
+        let state = states(&messages)[0].to_owned();
+        let (_, before) = reply(&demo.request(get(DEMO_STREAMS, ""), NOW));
+        let mut reloaded = DemoCluster::new(NOW);
+        reloaded.persist(Some(&state));
+        let (_, after) = reply(&reloaded.request(get(DEMO_STREAMS, ""), NOW));
+        assert_eq!(
+            before["metadata"]["resourceVersion"],
+            after["metadata"]["resourceVersion"]
+        );
+    }
+
+    #[test]
+    fn a_broken_state_is_reported_and_the_seed_kept() {
+        let mut demo = DemoCluster::new(NOW);
+        for broken in ["{not json", r#"{"kind": "Something"}"#] {
+            let messages = demo.persist(Some(broken));
+            assert!(
+                matches!(&messages[..], [Message::RestoreFailed { error }] if !error.is_empty()),
+                "{messages:?}"
+            );
+        }
+        assert_eq!(
+            stream_names(&mut demo),
+            ["catalog-api", "frontend", "orders"]
+        );
+        // Still kept from now on.
+        let messages = demo.request(create_stream(2, "cart"), NOW + 1000);
+        assert_eq!(states(&messages).len(), 1);
+    }
+
+    #[test]
+    fn scheduled_imports_on_the_timer_are_kept_too() {
+        let mut demo = DemoCluster::new(NOW);
+        demo.persist(None);
+        // The scheduled tags, last imported a month ago, are due at the first check.
+        let ticked = demo.tick(NOW + SCHEDULED_CHECK_EVERY_MILLIS);
+        assert_eq!(states(&ticked).len(), 1, "{ticked:?}");
+        assert!(states(&demo.tick(NOW + SCHEDULED_CHECK_EVERY_MILLIS + 1000)).is_empty());
     }
 }

@@ -26,6 +26,12 @@ pub fn start() {
             on_message_demo.borrow_mut().cancel(id as u64);
             return;
         }
+        if Reflect::get(&data, &"persist".into()).is_ok_and(|persist| persist.is_truthy()) {
+            let state = text(&data, "state");
+            let messages = on_message_demo.borrow_mut().persist(state.as_deref());
+            post_all(&on_message_scope, messages);
+            return;
+        }
         let request = read_request(&data);
         let messages = on_message_demo.borrow_mut().request(request, now());
         post_all(&on_message_scope, messages);
@@ -94,6 +100,8 @@ fn post_all(scope: &DedicatedWorkerGlobalScope, messages: Vec<Message>) {
                 set(&object, "id", &(id as f64).into());
                 set(&object, "closed", &JsValue::TRUE);
             }
+            Message::State { state } => set(&object, "state", &state.into()),
+            Message::RestoreFailed { error } => set(&object, "restoreFailed", &error.into()),
         }
         let _ = scope.post_message(&object);
     }

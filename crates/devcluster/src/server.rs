@@ -6,7 +6,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::extract::{Form, Query};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Html;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -29,7 +29,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Command-line help.
-pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]... [--registry | --registry-url HOST:PORT] [--state FILE]
+pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]... [--frame-ancestors SOURCES] [--strict-csp] [--registry | --registry-url HOST:PORT] [--state FILE]
 
   --listen ADDR        loopback address and port to serve on (default 127.0.0.1:8080; port 0 picks a free one)
   --dist DIR           the built console to serve (default dist)
@@ -45,6 +45,13 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
   --scheduled-import-every SECONDS
                        how often scheduled tags are re-imported (default 900, as OpenShift)
   --cors-origin ORIGIN let a console served from ORIGIN (e.g. http://127.0.0.1:9000) call the API
+  --frame-ancestors SOURCES
+                       who may show the console in a frame (an embed in a dashboard), as the
+                       Content-Security-Policy frame-ancestors directive sent with the console's
+                       files, e.g. \"'self' http://127.0.0.1:9000\" (default 'self')
+  --strict-csp         also send a strict Content-Security-Policy with the console's files
+                       (default-src 'self'; script-src 'self' 'wasm-unsafe-eval'), with
+                       violations reported to POST /csp-reports and listed by GET /csp-reports
   --min-request-timeout SECONDS
                        close a watch without timeoutSeconds after a random time between SECONDS
                        and twice that, as kube-apiserver does (default 1800; 0 keeps it open)
@@ -57,6 +64,79 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
   --state FILE         load the cluster from FILE if it exists (else seed the demo) and save it
                        there after writes (at most once a second) and at shutdown; with
                        --registry the images are kept in FILE.registry/";
+
+/// Who may frame the console unless `--frame-ancestors` says otherwise: its own pages only,
+/// so another site cannot overlay it (clickjacking) while embeds remain one flag away.
+const DEFAULT_FRAME_ANCESTORS: &str = "'self'";
+
+/// The policy `--strict-csp` adds: nothing but the console's own files, no inline scripts or
+/// styles, and wasm compilation allowed. Violations go to devcluster's own recorder.
+const STRICT_CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; report-uri /csp-reports";
+
+/// Checks a `--frame-ancestors` value: a space-separated list of CSP sources (`'self'`,
+/// `'none'`, `https://dashboard.example`, `http://127.0.0.1:9000`, `*`). A `;` or `,` would
+/// start another directive or policy, and control characters cannot go in a header.
+fn frame_ancestors(text: &str) -> Result<String, String> {
+    let sources: Vec<&str> = text.split_ascii_whitespace().collect();
+    let bad = |source: &&str| {
+        source.contains([';', ',', '"']) || source.chars().any(|c| c.is_control() || !c.is_ascii())
+    };
+    if sources.is_empty() || sources.iter().any(bad) {
+        return Err(format!(
+            "--frame-ancestors {text:?} is not a list of sources like \"'self' https://dashboard.example\""
+        ));
+    }
+    Ok(sources.join(" "))
+}
+
+/// The security headers sent with every file of the console (index.html for every route,
+/// the wasm, scripts and styles), not with API answers. Today the `Content-Security-Policy`
+/// holds `frame-ancestors` (who may embed the console, `--frame-ancestors`); further directives
+/// (a strict policy for scripts and styles) belong in the same header, added here. No
+/// `X-Frame-Options`: it cannot name an allowed embedder, and `frame-ancestors` supersedes it.
+fn console_security_headers(options: &Options) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    let mut directives = vec![format!("frame-ancestors {}", options.frame_ancestors)];
+    if options.strict_csp {
+        directives.insert(0, STRICT_CSP.to_owned());
+    }
+    let policy = HeaderValue::from_str(&directives.join("; "))
+        .map_err(|_| format!("{:?} cannot be sent as a header", options.frame_ancestors))?;
+    Ok(vec![(header::CONTENT_SECURITY_POLICY, policy)])
+}
+
+/// `POST /csp-reports` keeps each Content-Security-Policy violation report the browser sends
+/// (`report-uri`, JSON), and `GET /csp-reports` lists them as a JSON array, so a test can tell
+/// that a page ran under `--strict-csp` without anything blocked.
+fn csp_reports() -> axum::routing::MethodRouter<Shared> {
+    let reports: Arc<std::sync::Mutex<Vec<Value>>> = Arc::default();
+    let kept = reports.clone();
+    post(move |body: String| async move {
+        let report = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        if let Ok(mut reports) = kept.lock() {
+            // Bounded: a page stuck in a loop of violations cannot fill the memory.
+            if reports.len() < 1000 {
+                reports.push(report);
+            }
+        }
+        StatusCode::NO_CONTENT
+    })
+    .get(move || async move {
+        let list = reports.lock().map(|r| r.clone()).unwrap_or_default();
+        axum::Json(Value::Array(list))
+    })
+}
+
+/// Adds the console's security headers (see [`console_security_headers`]) to a response.
+async fn with_security_headers(
+    State(headers): State<Arc<Vec<(HeaderName, HeaderValue)>>>,
+    mut response: Response,
+) -> Response {
+    for (name, value) in headers.iter() {
+        response.headers_mut().insert(name.clone(), value.clone());
+    }
+    response
+}
 
 /// Largest request body accepted, as on a real API server (3 MiB).
 const MAX_BODY: usize = 3 * 1024 * 1024;
@@ -75,6 +155,10 @@ pub struct Options {
     seed_streams: usize,
     seed_deployments: usize,
     cors_origins: Vec<String>,
+    /// `--frame-ancestors`: the sources allowed to frame the console (CSP `frame-ancestors`).
+    frame_ancestors: String,
+    /// `--strict-csp`: send [`STRICT_CSP`] with the console's files.
+    strict_csp: bool,
     tls: bool,
     kubeconfig: Option<PathBuf>,
     scheduled_every: Duration,
@@ -95,6 +179,8 @@ impl Options {
             seed_streams: 0,
             seed_deployments: 0,
             cors_origins: Vec::new(),
+            frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
+            strict_csp: false,
             tls: false,
             kubeconfig: None,
             scheduled_every: Duration::from_secs(15 * 60),
@@ -129,6 +215,8 @@ impl Options {
                         .map_err(|_| format!("--seed-deployments {text:?} is not a number"))?;
                 }
                 "--cors-origin" => options.cors_origins.push(value()?),
+                "--frame-ancestors" => options.frame_ancestors = frame_ancestors(&value()?)?,
+                "--strict-csp" => options.strict_csp = true,
                 "--tls" => options.tls = true,
                 "--allow-registry" => options.allowed_registries.push(value()?),
                 "--scheduled-import-every" => {
@@ -333,6 +421,13 @@ pub async fn run(options: Options) -> Result<(), String> {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(ServeFile::new(index));
+    let console =
+        Router::new()
+            .fallback_service(console)
+            .layer(axum::middleware::map_response_with_state(
+                Arc::new(console_security_headers(&options)?),
+                with_security_headers,
+            ));
     let mut app = Router::new()
         .route("/version", any(api))
         .route("/openapi/{*rest}", any(api))
@@ -353,6 +448,7 @@ pub async fn run(options: Options) -> Result<(), String> {
             get(oauth_authorize_page).post(oauth_authorize),
         )
         .route("/oauth/token", post(oauth_token))
+        .route("/csp-reports", csp_reports())
         .fallback_service(console)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared.clone());
@@ -1070,5 +1166,24 @@ mod tests {
         assert_eq!(default.min_request_timeout, Duration::from_secs(1800));
         assert!(args(&["--min-request-timeout", "soon"]).is_err());
         assert!(USAGE.contains("--min-request-timeout SECONDS"));
+    }
+
+    #[test]
+    fn frame_ancestors_default_to_self_and_take_a_list_of_sources() {
+        let args = |list: &[&str]| Options::from_args(list.iter().map(|s| s.to_string()));
+        let policy = |options: &Options| {
+            let headers = console_security_headers(options).expect("headers");
+            headers[0].1.to_str().expect("text").to_owned()
+        };
+        let default = args(&[]).expect("valid");
+        assert_eq!(policy(&default), "frame-ancestors 'self'");
+        let options = args(&["--frame-ancestors", "'self'  http://127.0.0.1:9000"]).expect("valid");
+        assert_eq!(
+            policy(&options),
+            "frame-ancestors 'self' http://127.0.0.1:9000"
+        );
+        assert!(args(&["--frame-ancestors", "'self'; script-src *"]).is_err());
+        assert!(args(&["--frame-ancestors", "a,b"]).is_err());
+        assert!(args(&["--frame-ancestors", " "]).is_err());
     }
 }

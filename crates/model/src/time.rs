@@ -94,24 +94,66 @@ pub fn format_rfc3339(unix_millis: i64) -> String {
     )
 }
 
-/// The duration text `oc` prints in UPDATED and `describe` (go-units `HumanDuration`).
-pub fn human_duration(millis: i64) -> String {
+/// How `oc` words a duration, before it is put into words: the unit and, where the words
+/// carry one, the count. The console words it in the reader's language from this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationWords {
+    /// "Less than a second".
+    LessThanASecond,
+    /// "1 second", "59 seconds".
+    Seconds(i64),
+    /// "About a minute".
+    AboutAMinute,
+    /// "45 minutes".
+    Minutes(i64),
+    /// "About an hour".
+    AboutAnHour,
+    /// "47 hours".
+    Hours(i64),
+    /// "3 days".
+    Days(i64),
+    /// "2 weeks".
+    Weeks(i64),
+    /// "3 months".
+    Months(i64),
+    /// "2 years".
+    Years(i64),
+}
+
+/// The unit and count of [`human_duration`] (go-units `HumanDuration`).
+pub fn duration_words(millis: i64) -> DurationWords {
     let seconds = millis / 1_000;
     let minutes = seconds / 60;
     // Go rounds hours half up: int(d.Hours() + 0.5).
     let hours = (millis as f64 / 3_600_000.0 + 0.5).floor() as i64;
     match () {
-        _ if seconds < 1 => "Less than a second".to_owned(),
-        _ if seconds == 1 => "1 second".to_owned(),
-        _ if seconds < 60 => format!("{seconds} seconds"),
-        _ if minutes == 1 => "About a minute".to_owned(),
-        _ if minutes < 60 => format!("{minutes} minutes"),
-        _ if hours == 1 => "About an hour".to_owned(),
-        _ if hours < 48 => format!("{hours} hours"),
-        _ if hours < 24 * 7 * 2 => format!("{} days", hours / 24),
-        _ if hours < 24 * 30 * 2 => format!("{} weeks", hours / 24 / 7),
-        _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
-        _ => format!("{} years", millis / 3_600_000 / 24 / 365),
+        _ if seconds < 1 => DurationWords::LessThanASecond,
+        _ if seconds < 60 => DurationWords::Seconds(seconds),
+        _ if minutes == 1 => DurationWords::AboutAMinute,
+        _ if minutes < 60 => DurationWords::Minutes(minutes),
+        _ if hours == 1 => DurationWords::AboutAnHour,
+        _ if hours < 48 => DurationWords::Hours(hours),
+        _ if hours < 24 * 7 * 2 => DurationWords::Days(hours / 24),
+        _ if hours < 24 * 30 * 2 => DurationWords::Weeks(hours / 24 / 7),
+        _ if hours < 24 * 365 * 2 => DurationWords::Months(hours / 24 / 30),
+        _ => DurationWords::Years(millis / 3_600_000 / 24 / 365),
+    }
+}
+
+/// The duration text `oc` prints in UPDATED and `describe` (go-units `HumanDuration`).
+pub fn human_duration(millis: i64) -> String {
+    match duration_words(millis) {
+        DurationWords::LessThanASecond => "Less than a second".to_owned(),
+        DurationWords::Seconds(1) => "1 second".to_owned(),
+        DurationWords::Seconds(n) => format!("{n} seconds"),
+        DurationWords::AboutAMinute => "About a minute".to_owned(),
+        DurationWords::Minutes(n) => format!("{n} minutes"),
+        DurationWords::AboutAnHour => "About an hour".to_owned(),
+        DurationWords::Hours(n) => format!("{n} hours"),
+        DurationWords::Days(n) => format!("{n} days"),
+        DurationWords::Weeks(n) => format!("{n} weeks"),
+        DurationWords::Months(n) => format!("{n} months"),
+        DurationWords::Years(n) => format!("{n} years"),
     }
 }
 

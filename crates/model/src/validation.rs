@@ -5,7 +5,9 @@
 //! messages (Kubernetes' `Is…` helpers), and a `validate_*` function that wraps them into
 //! [`FieldError`]s for one field path (Kubernetes' `field.ErrorList`).
 
-use crate::reference::{self, ReferenceError, NAME_TOTAL_LENGTH_MAX, TAG_MAX_LENGTH};
+use crate::reference::{
+    self, ReferenceError, ReferenceErrorKind, NAME_TOTAL_LENGTH_MAX, TAG_MAX_LENGTH,
+};
 use std::fmt;
 
 /// Longest DNS-1123 or DNS-1035 label (Service names, namespaces, label-style names).
@@ -384,6 +386,160 @@ pub fn validate_pull_spec(field: &str, value: &str) -> Vec<FieldError> {
             FieldValue::Text(value.to_string()),
             error.to_string(),
         )],
+    }
+}
+
+/// The rules whose message quotes examples and a regular expression (apimachinery's
+/// `RegexError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternRule {
+    /// [`check_dns1123_label`].
+    Dns1123Label,
+    /// [`check_dns1123_subdomain`].
+    Dns1123Subdomain,
+    /// [`check_dns1035_label`].
+    Dns1035Label,
+    /// [`check_label_value`].
+    LabelValue,
+    /// [`check_tag_name`].
+    Tag,
+}
+
+impl PatternRule {
+    /// Every pattern rule.
+    pub const ALL: [PatternRule; 5] = [
+        PatternRule::Dns1123Label,
+        PatternRule::Dns1123Subdomain,
+        PatternRule::Dns1035Label,
+        PatternRule::LabelValue,
+        PatternRule::Tag,
+    ];
+
+    /// The rule in the server's words, before the examples.
+    pub fn rule(self) -> &'static str {
+        match self {
+            PatternRule::Dns1123Label => DNS1123_LABEL_ERR_MSG,
+            PatternRule::Dns1123Subdomain => DNS1123_SUBDOMAIN_ERR_MSG,
+            PatternRule::Dns1035Label => DNS1035_LABEL_ERR_MSG,
+            PatternRule::LabelValue => LABEL_VALUE_ERR_MSG,
+            PatternRule::Tag => TAG_ERR_MSG,
+        }
+    }
+
+    /// The regular expression the message quotes.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            PatternRule::Dns1123Label => DNS1123_LABEL_FMT,
+            PatternRule::Dns1123Subdomain => DNS1123_SUBDOMAIN_FMT,
+            PatternRule::Dns1035Label => DNS1035_LABEL_FMT,
+            PatternRule::LabelValue => LABEL_VALUE_FMT,
+            PatternRule::Tag => TAG_FMT,
+        }
+    }
+
+    /// The valid examples the message gives.
+    pub fn examples(self) -> &'static [&'static str] {
+        match self {
+            PatternRule::Dns1123Label => &["my-name", "123-abc"],
+            PatternRule::Dns1123Subdomain => &["example.com"],
+            PatternRule::Dns1035Label => &["my-name", "abc-123"],
+            PatternRule::LabelValue => &["MyValue", "my_value", "12345"],
+            PatternRule::Tag => &["latest", "v1.2_rc-1"],
+        }
+    }
+}
+
+/// What one message of these checks says, as data: the messages stay the server's English
+/// words (devcluster sends them), and a console reads this to say the same in another
+/// language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule<'a> {
+    /// `must be no more than N characters`.
+    MaxLength(usize),
+    /// `must not contain dots`.
+    NoDots,
+    /// A rule with examples and a regular expression.
+    Pattern(PatternRule),
+    /// `may not be '.'`: holds the forbidden name.
+    MayNotBe(&'a str),
+    /// `may not contain '/'`: holds the forbidden text.
+    MayNotContain(&'a str),
+    /// `must match "…"` (image stream names): holds the pattern.
+    Matches(&'static str),
+    /// `name or generateName is required`.
+    NameRequired,
+    /// `'namespace/name' cannot be longer than N characters`.
+    NamespaceNameTooLong(usize),
+    /// `must be between LOW and HIGH, inclusive`.
+    Between(i64, i64),
+    /// A pull spec rejected by the reference grammar.
+    Reference(ReferenceErrorKind),
+}
+
+impl<'a> Rule<'a> {
+    /// The rule a message of this module's checks states; `None` for any other text.
+    pub fn of(message: &'a str) -> Option<Rule<'a>> {
+        if message == "must not contain dots" {
+            return Some(Rule::NoDots);
+        }
+        if message == "name or generateName is required" {
+            return Some(Rule::NameRequired);
+        }
+        if let Some(length) = message
+            .strip_prefix("must be no more than ")
+            .and_then(|rest| rest.strip_suffix(" characters"))
+            .and_then(|n| n.parse().ok())
+        {
+            return Some(Rule::MaxLength(length));
+        }
+        if let Some(length) = message
+            .strip_prefix("'namespace/name' cannot be longer than ")
+            .and_then(|rest| rest.strip_suffix(" characters"))
+            .and_then(|n| n.parse().ok())
+        {
+            return Some(Rule::NamespaceNameTooLong(length));
+        }
+        if let Some((low, high)) = message
+            .strip_prefix("must be between ")
+            .and_then(|rest| rest.strip_suffix(", inclusive"))
+            .and_then(|rest| rest.split_once(" and "))
+        {
+            if let (Ok(low), Ok(high)) = (low.parse(), high.parse()) {
+                return Some(Rule::Between(low, high));
+            }
+        }
+        if let Some(name) = message
+            .strip_prefix("may not be '")
+            .and_then(|rest| rest.strip_suffix('\''))
+        {
+            return Some(Rule::MayNotBe(name));
+        }
+        if let Some(text) = message
+            .strip_prefix("may not contain '")
+            .and_then(|rest| rest.strip_suffix('\''))
+        {
+            return Some(Rule::MayNotContain(text));
+        }
+        if message == format!("must match {}", go_quote(IMAGE_STREAM_NAME_FMT)) {
+            return Some(Rule::Matches(IMAGE_STREAM_NAME_FMT));
+        }
+        if let Some(rule) = PatternRule::ALL.into_iter().find(|rule| {
+            message.starts_with(rule.rule())
+                && message == regex_message(rule.rule(), rule.pattern(), rule.examples())
+        }) {
+            return Some(Rule::Pattern(rule));
+        }
+        [
+            ReferenceErrorKind::NameEmpty,
+            ReferenceErrorKind::InvalidFormat,
+            ReferenceErrorKind::NameContainsUppercase,
+            ReferenceErrorKind::NameTooLong,
+            ReferenceErrorKind::DigestUnsupported,
+            ReferenceErrorKind::DigestInvalidLength,
+        ]
+        .into_iter()
+        .find(|kind| kind.message() == message)
+        .map(Rule::Reference)
     }
 }
 
@@ -917,6 +1073,59 @@ mod tests {
         ] {
             assert_eq!(kind.cause_type(), cause);
         }
+    }
+
+    #[test]
+    fn every_check_message_reads_back_as_its_rule() {
+        let rule_of = |messages: Vec<String>| {
+            messages
+                .iter()
+                .map(|m| Rule::of(m).map(|r| format!("{r:?}")))
+                .collect::<Vec<_>>()
+        };
+        let some = |text: &str| vec![Some(text.to_owned())];
+        assert_eq!(rule_of(check_dns1123_label("a.b")), some("NoDots"));
+        assert_eq!(
+            rule_of(check_dns1123_label("A")),
+            some("Pattern(Dns1123Label)")
+        );
+        assert_eq!(
+            rule_of(check_dns1123_subdomain("A")),
+            some("Pattern(Dns1123Subdomain)")
+        );
+        assert_eq!(rule_of(check_app_name("1a")), some("Pattern(Dns1035Label)"));
+        assert_eq!(rule_of(check_label_value("-")), some("Pattern(LabelValue)"));
+        assert_eq!(rule_of(check_tag_name("-x")), some("Pattern(Tag)"));
+        assert_eq!(
+            rule_of(check_tag_name(&"t".repeat(129)))[0],
+            Some("MaxLength(128)".to_owned())
+        );
+        assert_eq!(
+            rule_of(check_image_stream_name("A", false)),
+            some("Matches(\"[a-z0-9]+(?:[._-][a-z0-9]+)*\")")
+        );
+        assert_eq!(
+            rule_of(check_path_segment_name("..", false)),
+            some("MayNotBe(\"..\")")
+        );
+        assert_eq!(
+            rule_of(check_path_segment_name("a/b", false)),
+            some("MayNotContain(\"/\")")
+        );
+        assert_eq!(rule_of(check_port_number(0)), some("Between(1, 65535)"));
+        let required = validate_image_stream_name("ns", "");
+        assert_eq!(Rule::of(&required[0].message), Some(Rule::NameRequired));
+        let long = validate_image_stream_name(&"n".repeat(63), &"a".repeat(192));
+        assert_eq!(
+            Rule::of(&long[0].message),
+            Some(Rule::NamespaceNameTooLong(255))
+        );
+        let spec = validate_pull_spec("from", "Nginx");
+        assert_eq!(
+            Rule::of(&spec[0].message),
+            Some(Rule::Reference(ReferenceErrorKind::NameContainsUppercase))
+        );
+        assert_eq!(Rule::of("something else"), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod support;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use support::{short, Session};
+use support::{short, tag_history, Session};
 
 /// The integrated registry's name for the openshift project's httpd stream.
 const HTTPD_REPOSITORY: &str = "image-registry.openshift-image-registry.svc:5000/openshift/httpd";
@@ -79,16 +79,7 @@ fn httpd_history(session: &Session) -> Vec<String> {
         None,
     );
     assert_eq!(status, 200, "{stream}");
-    stream["status"]["tags"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|tag| tag["tag"] == "2.4-el9")
-        .and_then(|tag| tag["items"].as_array())
-        .expect("httpd:2.4-el9 has a history")
-        .iter()
-        .filter_map(|item| item["image"].as_str().map(str::to_owned))
-        .collect()
+    tag_history(&stream, "2.4-el9")
 }
 
 /// A Deployment in `demo` running one container `httpd`.

@@ -16,7 +16,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use support::{short, Session};
+use support::{short, tag_history, Session};
 
 /// The integrated registry's name for the openshift project's httpd stream.
 const HTTPD_REPOSITORY: &str = "image-registry.openshift-image-registry.svc:5000/openshift/httpd";
@@ -447,16 +447,7 @@ async fn httpd_history(session: &Session) -> Vec<String> {
         )
         .await;
     assert_eq!(status, 200, "{stream}");
-    stream["status"]["tags"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|tag| tag["tag"] == "2.4-el9")
-        .and_then(|tag| tag["items"].as_array())
-        .expect("httpd:2.4-el9 has a history")
-        .iter()
-        .filter_map(|item| item["image"].as_str().map(str::to_owned))
-        .collect()
+    tag_history(&stream, "2.4-el9")
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,7 +11,7 @@ mod support;
 
 use imagestream_console::i18n::all_entries;
 use serde_json::Value;
-use support::{deployment, image_stream, Key, Session};
+use support::{deployment, image_stream, tag_history, Key, Session};
 
 /// The literal parts of an English catalogue key, between its `{placeholders}`.
 fn fragments(english: &str) -> Vec<&str> {
@@ -104,16 +104,7 @@ async fn httpd_history(session: &Session) -> Vec<String> {
         )
         .await;
     assert_eq!(status, 200, "{stream}");
-    stream["status"]["tags"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|tag| tag["tag"] == "2.4-el9")
-        .and_then(|tag| tag["items"].as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|item| item["image"].as_str().map(str::to_owned))
-        .collect()
+    tag_history(&stream, "2.4-el9")
 }
 
 /// Sets the scene in project demo: a stream `web` to delete, and two Deployments of

@@ -48,16 +48,7 @@ impl Session {
     pub async fn start_with(flags: &[&str]) -> Session {
         let (devcluster, base_url) = spawn_devcluster("127.0.0.1:0", flags).await;
 
-        let port = chromium::free_port().unwrap_or_else(|message| panic!("{message}"));
-        let chromedriver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("cannot start chromedriver (installed by scripts/setup.sh)");
-        let webdriver = format!("http://127.0.0.1:{port}");
-        let browser = connect(&webdriver).await;
+        let (chromedriver, browser) = start_browser(&["--lang=en-US"]).await;
         Session {
             browser,
             base_url,
@@ -365,12 +356,24 @@ async fn spawn_devcluster(listen: &str, flags: &[&str]) -> (Child, String) {
     (devcluster, base_url)
 }
 
-async fn connect(webdriver: &str) -> Client {
-    // English, whatever the machine's locale: the suites assert the console's English words
-    // (tests/e2e_i18n.rs starts browsers in other languages with `start_in_language`).
-    chromium::connect(webdriver, &tempfile_dir(), &["--lang=en-US"], PATIENCE)
+/// Starts chromedriver on a free loopback port and a headless Chromium through it, with a
+/// fresh profile and `args`. Sessions pass `--lang=en-US`: English whatever the machine's
+/// locale, since the suites assert the console's English words (`start_in_language` starts
+/// browsers in other languages).
+async fn start_browser(args: &[&str]) -> (Child, Client) {
+    let port = chromium::free_port().unwrap_or_else(|message| panic!("{message}"));
+    let chromedriver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("cannot start chromedriver (installed by scripts/setup.sh)");
+    let webdriver = format!("http://127.0.0.1:{port}");
+    let browser = chromium::connect(&webdriver, &tempfile_dir(), args, PATIENCE)
         .await
-        .unwrap_or_else(|message| panic!("{message}"))
+        .unwrap_or_else(|message| panic!("{message}"));
+    (chromedriver, browser)
 }
 
 /// A fresh, empty browser profile directory under target/.
@@ -677,6 +680,21 @@ enum ButtonName {
 /// how tests see what a person without permission is shown.
 pub const VIEWER_TOKEN: &str = "sha256~viewer-devcluster-token";
 
+/// The images (newest first) in the history of tag `tag` of the ImageStream `stream` (JSON, as
+/// the API returns it); panics when the tag has no history, which every caller needs.
+pub fn tag_history(stream: &Value, tag: &str) -> Vec<String> {
+    stream["status"]["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|entry| entry["tag"] == tag)
+        .and_then(|entry| entry["items"].as_array())
+        .unwrap_or_else(|| panic!("tag {tag} has a history: {stream}"))
+        .iter()
+        .filter_map(|item| item["image"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// The short form of a digest the console shows: the first 12 hex digits of `sha256:…`.
 pub fn short(digest: &str) -> &str {
     let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
@@ -889,20 +907,9 @@ impl Session {
     /// `Accept-Language` put that language first, as a browser installed in it does.
     pub async fn start_in_language(language: &str, flags: &[&str]) -> Session {
         let (devcluster, base_url) = spawn_devcluster("127.0.0.1:0", flags).await;
-        let port = chromium::free_port().unwrap_or_else(|message| panic!("{message}"));
-        let chromedriver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("cannot start chromedriver (installed by scripts/setup.sh)");
-        let webdriver = format!("http://127.0.0.1:{port}");
         let lang = format!("--lang={language}");
         let accept = format!("--accept-lang={language}");
-        let browser = chromium::connect(&webdriver, &tempfile_dir(), &[&lang, &accept], PATIENCE)
-            .await
-            .unwrap_or_else(|message| panic!("{message}"));
+        let (chromedriver, browser) = start_browser(&[&lang, &accept]).await;
         Session {
             browser,
             base_url,
@@ -978,15 +985,7 @@ impl Session {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let driver_port = chromium::free_port().unwrap_or_else(|message| panic!("{message}"));
-        let chromedriver = Command::new("chromedriver")
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("cannot start chromedriver (installed by scripts/setup.sh)");
-        let browser = connect(&format!("http://127.0.0.1:{driver_port}")).await;
+        let (chromedriver, browser) = start_browser(&["--lang=en-US"]).await;
         Session {
             browser,
             base_url: format!("http://127.0.0.1:{port}"),

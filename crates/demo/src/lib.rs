@@ -556,6 +556,15 @@ mod tests {
         }
     }
 
+    fn post(path: &str, body: &Value) -> Request {
+        Request {
+            method: "POST".into(),
+            body: body.to_string(),
+            content_type: "application/json".into(),
+            ..get(path, "")
+        }
+    }
+
     fn reply(messages: &[Message]) -> (u16, Value) {
         messages
             .iter()
@@ -647,11 +656,10 @@ mod tests {
 
         let create = Request {
             id: 8,
-            method: "POST".into(),
-            path: DEMO_STREAMS.into(),
-            body: json!({"metadata": {"name": "cart"}, "spec": {"tags": [{"name": "1.0", "from": {"kind": "DockerImage", "name": "quay.io/demo-shop/frontend:2.0"}}]}}).to_string(),
-            content_type: "application/json".into(),
-            ..get(DEMO_STREAMS, "")
+            ..post(
+                DEMO_STREAMS,
+                &json!({"metadata": {"name": "cart"}, "spec": {"tags": [{"name": "1.0", "from": {"kind": "DockerImage", "name": "quay.io/demo-shop/frontend:2.0"}}]}}),
+            )
         };
         let messages = demo.request(create, NOW + 1000);
         let (status, _) = reply(&messages);
@@ -670,11 +678,7 @@ mod tests {
         assert_eq!(demo.open_watches(), 0);
         let create = Request {
             id: 9,
-            method: "POST".into(),
-            path: DEMO_STREAMS.into(),
-            body: json!({"metadata": {"name": "other"}}).to_string(),
-            content_type: "application/json".into(),
-            ..get(DEMO_STREAMS, "")
+            ..post(DEMO_STREAMS, &json!({"metadata": {"name": "other"}}))
         };
         let messages = demo.request(create, NOW + 2000);
         assert!(lines(&messages, 7).is_empty());
@@ -737,15 +741,10 @@ mod tests {
                 {"from": {"kind": "DockerImage", "name": "quay.io/nobody/missing:1"}, "to": {"name": "missing"}}
             ]},
         });
-        let request = Request {
-            method: "POST".into(),
-            body: import.to_string(),
-            content_type: "application/json".into(),
-            ..get(
-                "/apis/image.openshift.io/v1/namespaces/demo/imagestreamimports",
-                "",
-            )
-        };
+        let request = post(
+            "/apis/image.openshift.io/v1/namespaces/demo/imagestreamimports",
+            &import,
+        );
         let (status, body) = reply(&demo.request(request, NOW));
         assert_eq!(status, 201, "{body}");
         assert_eq!(body["status"]["images"][0]["status"]["status"], "Success");
@@ -779,15 +778,10 @@ mod tests {
                 "from": {"kind": "DockerImage", "name": image}, "to": {"name": format!("t{i}")}
             })).collect::<Vec<_>>()},
         });
-        let request = Request {
-            method: "POST".into(),
-            body: import.to_string(),
-            content_type: "application/json".into(),
-            ..get(
-                "/apis/image.openshift.io/v1/namespaces/demo/imagestreamimports",
-                "",
-            )
-        };
+        let request = post(
+            "/apis/image.openshift.io/v1/namespaces/demo/imagestreamimports",
+            &import,
+        );
         let (status, body) = reply(&demo.request(request, NOW));
         assert_eq!(status, 201, "{body}");
         for image in body["status"]["images"].as_array().unwrap() {
@@ -806,12 +800,10 @@ mod tests {
     }
 
     fn create_stream(id: u64, name: &str) -> Request {
+        let stream = json!({"metadata": {"name": name}, "spec": {"tags": [{"name": "1.0", "from": {"kind": "DockerImage", "name": FRONTEND_20}}]}});
         Request {
             id,
-            method: "POST".into(),
-            body: json!({"metadata": {"name": name}, "spec": {"tags": [{"name": "1.0", "from": {"kind": "DockerImage", "name": FRONTEND_20}}]}}).to_string(),
-            content_type: "application/json".into(),
-            ..get(DEMO_STREAMS, "")
+            ..post(DEMO_STREAMS, &stream)
         }
     }
 

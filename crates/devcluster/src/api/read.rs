@@ -1,0 +1,369 @@
+//! Reading: get, list (chunked with continue tokens), watch and the replay of changes to watchers.
+
+use super::{
+    bad_request, failure, not_found, status, ApiRequest, ApiResponse, Cluster, QueryParams, Target,
+    WatchRequest, ENCODED_EVENT_CACHE,
+};
+use crate::resources::Resource;
+use crate::selector::{FieldSelector, LabelSelector};
+use crate::store::{ChangeType, ObjectKey};
+use crate::table;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+impl Cluster {
+    pub(super) fn get(
+        &self,
+        target: &Target,
+        request: &ApiRequest,
+        query: &QueryParams,
+    ) -> ApiResponse {
+        let name = target.name.as_deref().unwrap_or_default();
+        let Some(object) = self.store.get(&self.key(target, name)) else {
+            return not_found(target.resource, name);
+        };
+        let object = self.present(target.resource, object);
+        if Self::wants_table(request) {
+            let include = query.get("includeObject").unwrap_or("Metadata");
+            return ApiResponse::json(
+                200,
+                &table::table(
+                    target.resource.kind,
+                    &[&object],
+                    request.now_millis,
+                    include,
+                    json!({"resourceVersion": object.pointer("/metadata/resourceVersion")}),
+                ),
+            );
+        }
+        ApiResponse::json(200, &object)
+    }
+
+    pub(super) fn selectors(
+        resource: &Resource,
+        query: &QueryParams,
+    ) -> Result<(LabelSelector, FieldSelector), ApiResponse> {
+        let labels = LabelSelector::parse(query.get("labelSelector").unwrap_or_default())
+            .map_err(bad_request)?;
+        let mut supported = vec!["metadata.name", "metadata.namespace"];
+        supported.extend_from_slice(resource.extra_field_selectors);
+        let fields =
+            FieldSelector::parse(query.get("fieldSelector").unwrap_or_default(), &supported)
+                .map_err(bad_request)?;
+        Ok((labels, fields))
+    }
+
+    pub(super) fn list(
+        &self,
+        target: &Target,
+        request: &ApiRequest,
+        query: &QueryParams,
+    ) -> ApiResponse {
+        let resource = target.resource;
+        let (labels, fields) = match Self::selectors(resource, query) {
+            Ok(selectors) => selectors,
+            Err(response) => return response,
+        };
+        let limit = query
+            .get("limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .filter(|l| *l > 0);
+        let (list_version, after) = match query.get("continue").filter(|c| !c.is_empty()) {
+            None => (self.store.resource_version(), None),
+            Some(token) => match decode_continue(token) {
+                Some((version, _)) if version < self.store.oldest_watchable() => {
+                    return failure(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.", Some(json!({})));
+                }
+                Some((version, after)) => (version, Some(after)),
+                None => return bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"),
+            },
+        };
+        // A page starts right after the continue token's position (one search, not a walk
+        // over the objects before it), in the store's order: namespace, then name.
+        let namespace = target.namespace.as_deref();
+        let mut objects: Box<dyn Iterator<Item = (&ObjectKey, &Arc<Value>)>> = match &after {
+            Some(after) => {
+                let (after_namespace, after_name) = after.split_once('/').unwrap_or(("", after));
+                Box::new(self.store.list_after(
+                    resource.id(),
+                    namespace,
+                    (after_namespace, after_name),
+                ))
+            }
+            None => Box::new(self.store.list(resource.id(), namespace)),
+        };
+        let selecting = !labels.is_empty() || fields != FieldSelector::default();
+        let mut items: Vec<Value> = Vec::new();
+        let mut last: Option<&ObjectKey> = None;
+        let mut next = None;
+        let mut remaining = 0_i64;
+        while let Some((key, object)) = objects.next() {
+            if !selected(object, &labels, &fields) {
+                continue;
+            }
+            if limit.is_some_and(|limit| items.len() >= limit) {
+                if next.is_none() {
+                    next = last.map(|key| {
+                        encode_continue(list_version, &format!("{}/{}", key.namespace, key.name))
+                    });
+                }
+                if !selecting {
+                    // Without a selector every later object counts: a first page knows how
+                    // many from the store's count, a later one counts the rest without
+                    // looking at them.
+                    remaining = match after {
+                        None => self
+                            .store
+                            .count(resource.id(), namespace)
+                            .saturating_sub(items.len()),
+                        Some(_) => 1 + objects.count(),
+                    } as i64;
+                    break;
+                }
+                remaining += 1;
+                continue;
+            }
+            items.push(self.present(resource, object));
+            last = Some(key);
+        }
+        let mut meta = json!({"resourceVersion": list_version.to_string()});
+        if let Some(token) = next {
+            meta["continue"] = json!(token);
+            meta["remainingItemCount"] = json!(remaining);
+        }
+        if Self::wants_table(request) {
+            let include = query.get("includeObject").unwrap_or("Metadata");
+            let refs: Vec<&Value> = items.iter().collect();
+            return ApiResponse::json(
+                200,
+                &table::table(resource.kind, &refs, request.now_millis, include, meta),
+            );
+        }
+        // Built as a map: `json!` would serialize `items` into a copy of itself first.
+        let mut list = Map::new();
+        list.insert("kind".into(), json!(format!("{}List", resource.kind)));
+        list.insert("apiVersion".into(), json!(resource.group_version()));
+        list.insert("metadata".into(), meta);
+        list.insert("items".into(), Value::Array(items));
+        ApiResponse::json(200, &Value::Object(list))
+    }
+
+    pub(super) fn watch(
+        &self,
+        target: &Target,
+        request: &ApiRequest,
+        query: &QueryParams,
+    ) -> ApiResponse {
+        let resource = target.resource;
+        let (labels, fields) = match Self::selectors(resource, query) {
+            Ok(selectors) => selectors,
+            Err(response) => return response,
+        };
+        let table = Self::wants_table(request)
+            .then(|| query.get("includeObject").unwrap_or("Metadata").to_owned());
+        let mut watch = WatchRequest {
+            resource,
+            namespace: target.namespace.clone(),
+            labels,
+            fields,
+            since: 0,
+            bookmarks: query.flag("allowWatchBookmarks"),
+            timeout_seconds: query.get("timeoutSeconds").and_then(|t| t.parse().ok()),
+            table,
+            initial: Vec::new(),
+        };
+        match query.get("resourceVersion").unwrap_or_default() {
+            "" | "0" => {
+                watch.since = self.store.resource_version();
+                watch.initial = self
+                    .store
+                    .list(resource.id(), target.namespace.as_deref())
+                    .filter(|(_, object)| selected(object, &watch.labels, &watch.fields))
+                    .map(|(_, object)| self.event(&watch, "ADDED", object, request.now_millis))
+                    .collect();
+            }
+            text => match text.parse::<u64>() {
+                Ok(version) => watch.since = version,
+                Err(_) => return bad_request(format!("invalid resource version: {text}")),
+            },
+        }
+        ApiResponse {
+            status: 200,
+            body: Vec::new(),
+            watch: Some(Box::new(watch)),
+            import: None,
+        }
+    }
+
+    pub(super) fn event(
+        &self,
+        watch: &WatchRequest,
+        event_type: &str,
+        object: &Value,
+        now_millis: i64,
+    ) -> Value {
+        let object = self.present(watch.resource, object);
+        let object = match &watch.table {
+            Some(include) => table::table(
+                watch.resource.kind,
+                &[&object],
+                now_millis,
+                include,
+                json!({"resourceVersion": object.pointer("/metadata/resourceVersion")}),
+            ),
+            None => object,
+        };
+        json!({"type": event_type, "object": object})
+    }
+
+    /// The events of a watch after `since`, and the version they bring it to. A version that
+    /// has been compacted away gives the 410 ERROR event the API server sends.
+    pub fn watch_events(
+        &self,
+        watch: &WatchRequest,
+        since: u64,
+        now_millis: i64,
+    ) -> (Vec<Value>, u64, bool) {
+        self.replay(
+            watch,
+            since,
+            |event_type, object, _| self.event(watch, event_type, object, now_millis),
+            |expired| expired,
+        )
+    }
+
+    /// The same events as [`Self::watch_events`], as newline-terminated JSON lines ready for
+    /// the wire. Each change is encoded once and shared by every watcher that sees it the same
+    /// way, so a hundred watchers cost one encoding, not a hundred.
+    pub fn watch_lines(
+        &self,
+        watch: &WatchRequest,
+        since: u64,
+        now_millis: i64,
+    ) -> (Vec<Arc<[u8]>>, u64, bool) {
+        let line = |event: &Value| -> Arc<[u8]> {
+            let mut bytes = serde_json::to_vec(event).unwrap_or_default();
+            bytes.push(b'\n');
+            bytes.into()
+        };
+        let (lines, last, expired) = self.replay(
+            watch,
+            since,
+            |event_type, object, version| {
+                let key = (version, event_type, watch.table.clone());
+                let cached = self
+                    .encoded_events
+                    .lock()
+                    .ok()
+                    .and_then(|cache| cache.get(&key).cloned());
+                cached.unwrap_or_else(|| {
+                    let encoded = line(&self.event(watch, event_type, object, now_millis));
+                    if let Ok(mut cache) = self.encoded_events.lock() {
+                        cache.insert(key, encoded.clone());
+                        while cache.len() > ENCODED_EVENT_CACHE {
+                            cache.pop_first();
+                        }
+                    }
+                    encoded
+                })
+            },
+            |expired| line(&expired),
+        );
+        (lines, last, expired)
+    }
+
+    /// Replays the changes after `since` that a watch sees, with the event type it sees them
+    /// as (leaving a selector reads as DELETED, entering it as ADDED).
+    pub(super) fn replay<T>(
+        &self,
+        watch: &WatchRequest,
+        since: u64,
+        mut make: impl FnMut(&'static str, &Value, u64) -> T,
+        expired: impl FnOnce(Value) -> T,
+    ) -> (Vec<T>, u64, bool) {
+        let changes = match self.store.changes_since(since) {
+            Ok(changes) => changes,
+            Err(oldest) => {
+                let status = status(
+                    410,
+                    "Expired",
+                    format!("too old resource version: {since} ({oldest})"),
+                    None,
+                );
+                return (
+                    vec![expired(json!({"type": "ERROR", "object": status}))],
+                    since,
+                    true,
+                );
+            }
+        };
+        let mut events = Vec::new();
+        let mut last = since;
+        for change in changes {
+            last = change.resource_version;
+            if change.key.resource != watch.resource.id()
+                || watch
+                    .namespace
+                    .as_ref()
+                    .is_some_and(|ns| *ns != change.key.namespace)
+            {
+                continue;
+            }
+            let now_selected = selected(&change.object, &watch.labels, &watch.fields);
+            let was_selected = change
+                .previous
+                .as_ref()
+                .is_some_and(|p| selected(p, &watch.labels, &watch.fields));
+            let event_type = match (change.change, was_selected, now_selected) {
+                (ChangeType::Deleted, _, true) => "DELETED",
+                (ChangeType::Added, _, true) => "ADDED",
+                (ChangeType::Modified, true, true) => "MODIFIED",
+                (ChangeType::Modified, false, true) => "ADDED",
+                (ChangeType::Modified, true, false) => "DELETED",
+                _ => continue,
+            };
+            events.push(make(event_type, &change.object, change.resource_version));
+        }
+        (events, last.max(self.store.resource_version()), false)
+    }
+}
+
+pub(super) fn selected(object: &Value, labels: &LabelSelector, fields: &FieldSelector) -> bool {
+    if !labels.is_empty() {
+        let map: BTreeMap<String, String> = object
+            .pointer("/metadata/labels")
+            .and_then(Value::as_object)
+            .map(|labels| {
+                labels
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !labels.matches(&map) {
+            return false;
+        }
+    }
+    fields.matches(object)
+}
+
+pub(super) fn encode_continue(version: u64, after: &str) -> String {
+    format!("{version}:{after}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub(super) fn decode_continue(token: &str) -> Option<(u64, String)> {
+    if !token.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
+        .collect();
+    let text = String::from_utf8(bytes?).ok()?;
+    let (version, after) = text.split_once(':')?;
+    Some((version.parse().ok()?, after.to_owned()))
+}

@@ -184,14 +184,19 @@ impl Cluster {
         Ok(self.store.put(key, object))
     }
 
-    /// Bodies must be JSON (the API server also takes YAML and protobuf; devcluster does not).
-    pub(super) fn check_content_type(request: &ApiRequest) -> Result<(), ApiResponse> {
-        let media_type = request
+    /// The request's Content-Type without its parameters.
+    fn media_type(request: &ApiRequest) -> &str {
+        request
             .content_type
             .split(';')
             .next()
             .unwrap_or_default()
-            .trim();
+            .trim()
+    }
+
+    /// Bodies must be JSON (the API server also takes YAML and protobuf; devcluster does not).
+    pub(super) fn check_content_type(request: &ApiRequest) -> Result<(), ApiResponse> {
+        let media_type = Self::media_type(request);
         if media_type.is_empty() || media_type == "application/json" || media_type == "*/*" {
             return Ok(());
         }
@@ -400,12 +405,7 @@ impl Cluster {
             return not_found(target.resource, &name);
         };
         // The media type decides first, before the body is read, as in kube-apiserver.
-        let media_type = request
-            .content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim();
+        let media_type = Self::media_type(request);
         let Some(patch_type) = PatchType::from_media_type(media_type) else {
             return failure(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {media_type:?})"), None);
         };

@@ -27,6 +27,7 @@
 use super::json_patch::{self as rfc6902, go_json_type, Failure};
 use super::{merge_schema_for, strategic_merge_patch, PatchErrorKind};
 use crate::limits::{json_size, too_deep, MAX_OBJECT_BYTES, MAX_OBJECT_DEPTH};
+use crate::registry::go_quote;
 use serde_json::{json, Value};
 
 /// The three patch formats, by their media type.
@@ -110,13 +111,11 @@ impl Rejection {
         }
     }
 
-    /// `NewInvalid` of an empty group kind and name with one `patch: Invalid value` cause, as
-    /// the handler reports a patched object that does not decode.
-    fn invalid_patch(patched: &Value, detail: &str) -> Self {
-        let body = format!(
-            "Invalid value: {}: {detail}",
-            go_quote(&patched.to_string())
-        );
+    /// `NewInvalid` of an empty group kind and name with one `patch: Invalid value: VALUE:
+    /// DETAIL` cause, as the handler reports a patched object that does not decode (`value` is
+    /// already quoted).
+    fn invalid_patch(value: &str, detail: &str) -> Self {
+        let body = format!("Invalid value: {value}: {detail}");
         Self {
             code: 422,
             reason: "Invalid",
@@ -138,41 +137,13 @@ impl Rejection {
         }
     }
 
+    /// This server's depth bound, worded as a decoding failure of the patched object.
     fn too_deep() -> Self {
-        let body = format!(
-            "Invalid value: \"object\": the patched object nests deeper than {MAX_OBJECT_DEPTH} levels, the most this server stores"
-        );
-        Self {
-            code: 422,
-            reason: "Invalid",
-            message: format!(" \"\" is invalid: patch: {body}"),
-            details: Some(json!({"causes": [
-                {"reason": "FieldValueInvalid", "message": body, "field": "patch"}
-            ]})),
-        }
+        Self::invalid_patch(
+            "\"object\"",
+            &format!("the patched object nests deeper than {MAX_OBJECT_DEPTH} levels, the most this server stores"),
+        )
     }
-}
-
-/// A string quoted as Go's `%q` quotes it (what a `field.Invalid` value prints as).
-fn go_quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().saturating_add(2));
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Go's error for decoding a non-object into the `map[string]interface{}` a merge or
@@ -232,7 +203,7 @@ pub fn apply(
             match patch {
                 Value::Object(_) => {
                     let mut patched = existing.clone();
-                    json_patch::merge(&mut patched, patch);
+                    ::json_patch::merge(&mut patched, patch);
                     patched
                 }
                 // The library's `MergePatch` turns an array patch into the document itself.
@@ -301,7 +272,7 @@ fn check_patched(
     };
     if let Some(found) = type_error {
         return Err(Rejection::invalid_patch(
-            &patched,
+            &go_quote(&patched.to_string()),
             &format!(
                 "couldn't get version/kind; json parse error: json: cannot unmarshal {found} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}"
             ),
@@ -309,7 +280,7 @@ fn check_patched(
     }
     if !strict_errors.is_empty() {
         return Err(Rejection::invalid_patch(
-            &patched,
+            &go_quote(&patched.to_string()),
             &format!("strict decoding error: {}", strict_errors.join(", ")),
         ));
     }
@@ -627,11 +598,5 @@ mod tests {
             )),
             (500, "", "etcdserver: request is too large".into())
         );
-    }
-
-    #[test]
-    fn go_quoting() {
-        assert_eq!(go_quote(r#"{"a":"b\"c"}"#), r#""{\"a\":\"b\\\"c\"}""#);
-        assert_eq!(go_quote("é\u{7}\u{2028}"), "\"é\\x07\\u2028\"");
     }
 }

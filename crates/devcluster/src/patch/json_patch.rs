@@ -29,8 +29,8 @@
 
 use super::handler::FieldValidation;
 use crate::limits::{json_size, nesting_depth, MAX_OBJECT_DEPTH};
-use json_patch::jsonptr::PointerBuf;
-use json_patch::{
+use ::json_patch::jsonptr::PointerBuf;
+use ::json_patch::{
     AddOperation, CopyOperation, PatchOperation, RemoveOperation, ReplaceOperation, TestOperation,
 };
 use serde_json::{Map, Value};
@@ -96,21 +96,32 @@ const OPERATION_MEMBERS: [&str; 4] = ["op", "path", "from", "value"];
 /// string), [`Failure::TooManyOperations`] beyond [`MAX_OPERATIONS`].
 pub fn decode(body: &Value, validation: FieldValidation) -> Result<Decoded<'_>, Failure> {
     let lenient = validation == FieldValidation::Ignore;
+    // The strict decoder reads into the handler's `[]jsonPatchOp`, the lenient one into the
+    // library's `Patch` of `Operation`s.
+    let (prefix, patch_type, operation_type) = if lenient {
+        ("", "jsonpatch.Patch", "jsonpatch.Operation")
+    } else {
+        (
+            "error decoding patch: ",
+            "[]handlers.jsonPatchOp",
+            "handlers.jsonPatchOp",
+        )
+    };
+    let cannot_unmarshal = |value: &Value, into: &str| {
+        Failure::BadRequest(format!(
+            "{prefix}json: cannot unmarshal {} into Go {into}",
+            go_json_type(value)
+        ))
+    };
     // Go decodes `null` into an empty patch.
     let elements: &[Value] = match body {
         Value::Null => &[],
         Value::Array(elements) => elements,
-        other if lenient => {
-            return Err(Failure::BadRequest(format!(
-                "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
-                go_json_type(other)
-            )))
-        }
         other => {
-            return Err(Failure::BadRequest(format!(
-                "error decoding patch: json: cannot unmarshal {} into Go value of type []handlers.jsonPatchOp",
-                go_json_type(other)
-            )))
+            return Err(cannot_unmarshal(
+                other,
+                &format!("value of type {patch_type}"),
+            ))
         }
     };
     let mut operations = Vec::with_capacity(elements.len().min(MAX_OPERATIONS));
@@ -119,17 +130,11 @@ pub fn decode(body: &Value, validation: FieldValidation) -> Result<Decoded<'_>, 
         let operation = match element {
             Value::Null => None,
             Value::Object(operation) => Some(operation),
-            other if lenient => {
-                return Err(Failure::BadRequest(format!(
-                    "json: cannot unmarshal {} into Go value of type jsonpatch.Operation",
-                    go_json_type(other)
-                )))
-            }
             other => {
-                return Err(Failure::BadRequest(format!(
-                    "error decoding patch: json: cannot unmarshal {} into Go value of type handlers.jsonPatchOp",
-                    go_json_type(other)
-                )))
+                return Err(cannot_unmarshal(
+                    other,
+                    &format!("value of type {operation_type}"),
+                ))
             }
         };
         if let (Some(operation), false) = (operation, lenient) {
@@ -142,10 +147,8 @@ pub fn decode(body: &Value, validation: FieldValidation) -> Result<Decoded<'_>, 
                             .push(format!("json patch unknown field \"[{index}].{member}\""));
                     }
                 } else if member != "value" && !matches!(value, Value::String(_) | Value::Null) {
-                    return Err(Failure::BadRequest(format!(
-                        "error decoding patch: json: cannot unmarshal {} into Go struct field jsonPatchOp.{member} of type string",
-                        go_json_type(value)
-                    )));
+                    let field = format!("struct field jsonPatchOp.{member} of type string");
+                    return Err(cannot_unmarshal(value, &field));
                 }
             }
         }
@@ -247,31 +250,11 @@ fn decode_token(raw: &str) -> String {
     out
 }
 
-/// An array index as the library's `strconv.Atoi` reads it, resolved against `len` elements
-/// (negative counts from the end). `None` when it is not a number or out of range.
-fn existing_index(token: &str, len: usize) -> Option<usize> {
+/// An array index as the library's `strconv.Atoi` reads it, resolved against `slots`
+/// positions (negative counts from the end). `None` when it is not a number or out of range.
+fn resolve_index(token: &str, slots: usize) -> Option<usize> {
     let index = token.parse::<i64>().ok()?;
-    let len = i64::try_from(len).ok()?;
-    let index = if index < 0 {
-        index.checked_add(len)?
-    } else {
-        index
-    };
-    if (0..len).contains(&index) {
-        usize::try_from(index).ok()
-    } else {
-        None
-    }
-}
-
-/// The position an `add` inserts at in an array of `len` elements: `-` is the end, and a
-/// negative index counts from the end of the array as it will be.
-fn insert_index(token: &str, len: usize) -> Option<usize> {
-    if token == "-" {
-        return Some(len);
-    }
-    let index = token.parse::<i64>().ok()?;
-    let slots = i64::try_from(len).ok()?.checked_add(1)?;
+    let slots = i64::try_from(slots).ok()?;
     let index = if index < 0 {
         index.checked_add(slots)?
     } else {
@@ -282,6 +265,20 @@ fn insert_index(token: &str, len: usize) -> Option<usize> {
     } else {
         None
     }
+}
+
+/// The element an index names in an array of `len` elements.
+fn existing_index(token: &str, len: usize) -> Option<usize> {
+    resolve_index(token, len)
+}
+
+/// The position an `add` inserts at in an array of `len` elements: `-` is the end, and a
+/// negative index counts from the end of the array as it will be (one longer).
+fn insert_index(token: &str, len: usize) -> Option<usize> {
+    if token == "-" {
+        return Some(len);
+    }
+    resolve_index(token, len.checked_add(1)?)
 }
 
 /// Where a path points, as the library's `findObject` finds it: the canonical tokens of the
@@ -352,7 +349,7 @@ fn pointer(tokens: &[String]) -> PointerBuf {
 
 /// Runs one canonical operation through the crate.
 fn run(doc: &mut Value, operation: PatchOperation) -> Result<(), Problem> {
-    json_patch::patch_unsafe(doc, &[operation]).map_err(|err| failed(err.to_string()))
+    ::json_patch::patch_unsafe(doc, &[operation]).map_err(|err| failed(err.to_string()))
 }
 
 fn apply_operation(

@@ -11,6 +11,7 @@ pub mod images;
 #[cfg(feature = "server")]
 pub mod integrated_registry;
 pub mod kinds;
+pub mod limits;
 pub mod oauth;
 pub mod openapi;
 pub mod patch;

@@ -33,6 +33,13 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Levels a state document wraps each object in (`{"objects": [{"object": …}]}`): with them,
+/// the deepest object the API stores must still parse when the file is loaded.
+const STATE_WRAPPING_DEPTH: usize = 3;
+const _: () = assert!(
+    crate::limits::MAX_OBJECT_DEPTH + STATE_WRAPPING_DEPTH < crate::limits::PARSER_DEPTH_LIMIT
+);
+
 /// `kind` of a state document, so that another JSON file is not mistaken for one.
 pub const STATE_KIND: &str = "DevclusterState";
 /// The format version written and read by this build.

@@ -24,6 +24,15 @@ impl Cluster {
         Ok(value)
     }
 
+    /// Refuses an object that nests deeper than every stored object may
+    /// ([`crate::limits::MAX_OBJECT_DEPTH`]), so that a saved state always loads again.
+    fn check_depth(object: &Value) -> Result<(), ApiResponse> {
+        if crate::limits::too_deep(object) {
+            return Err(bad_request(format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the object nests deeper than {} levels)", crate::limits::MAX_OBJECT_DEPTH)));
+        }
+        Ok(())
+    }
+
     pub(super) fn new_uid(&mut self, seed: &str) -> String {
         use sha2::{Digest, Sha256};
         self.next_uid += 1;
@@ -63,6 +72,7 @@ impl Cluster {
         now_millis: i64,
         dry_run: bool,
     ) -> Result<Arc<Value>, ApiResponse> {
+        Self::check_depth(&object)?;
         let expected_kind = resource.kind;
         match object.get("kind").and_then(Value::as_str) {
             None | Some("") => object["kind"] = json!(expected_kind),
@@ -174,14 +184,19 @@ impl Cluster {
         Ok(self.store.put(key, object))
     }
 
-    /// Bodies must be JSON (the API server also takes YAML and protobuf; devcluster does not).
-    pub(super) fn check_content_type(request: &ApiRequest) -> Result<(), ApiResponse> {
-        let media_type = request
+    /// The request's Content-Type without its parameters.
+    fn media_type(request: &ApiRequest) -> &str {
+        request
             .content_type
             .split(';')
             .next()
             .unwrap_or_default()
-            .trim();
+            .trim()
+    }
+
+    /// Bodies must be JSON (the API server also takes YAML and protobuf; devcluster does not).
+    pub(super) fn check_content_type(request: &ApiRequest) -> Result<(), ApiResponse> {
+        let media_type = Self::media_type(request);
         if media_type.is_empty() || media_type == "application/json" || media_type == "*/*" {
             return Ok(());
         }
@@ -271,6 +286,9 @@ impl Cluster {
                 }
             }
         };
+        if let Err(response) = Self::check_depth(&object) {
+            return response;
+        }
         if let Err(response) = Self::check_strict(resource, query, &object) {
             return response;
         }
@@ -373,15 +391,23 @@ impl Cluster {
         ApiResponse::json(200, &self.present(resource, &stored))
     }
 
+    /// PATCH: the three formats, applied and checked as kube-apiserver's patch handler does
+    /// (`crate::patch::handler`), then stored through [`Cluster::update`].
     pub(super) fn patch(
         &mut self,
         target: &Target,
         request: &ApiRequest,
         query: &QueryParams,
     ) -> ApiResponse {
+        use crate::patch::handler::{self, FieldValidation, PatchTarget, PatchType};
         let name = target.name.clone().unwrap_or_default();
         let Some(existing) = self.store.get(&self.key(target, &name)).cloned() else {
             return not_found(target.resource, &name);
+        };
+        // The media type decides first, before the body is read, as in kube-apiserver.
+        let media_type = Self::media_type(request);
+        let Some(patch_type) = PatchType::from_media_type(media_type) else {
+            return failure(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {media_type:?})"), None);
         };
         let patch: Value = match serde_json::from_slice(&request.body) {
             Ok(patch) => patch,
@@ -391,23 +417,20 @@ impl Cluster {
                 ))
             }
         };
-        let media_type = request
-            .content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim();
-        let patched = match media_type {
-            "application/merge-patch+json" => Ok(crate::patch::merge_patch(&existing, &patch)),
-            "application/json-patch+json" => crate::patch::json_patch(&existing, &patch).map_err(|e| e.to_string()),
-            "application/strategic-merge-patch+json" => {
-                crate::patch::strategic_merge_patch(&existing, &patch, &crate::patch::merge_schema_for(target.resource.kind)).map_err(|e| e.to_string())
-            }
-            other => return failure(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {other:?})"), None),
+        let aimed_at = PatchTarget {
+            name: &name,
+            namespace: target.namespace.as_deref(),
+            kind: target.resource.kind,
         };
-        match patched {
+        let validation = FieldValidation::from_query(query.get("fieldValidation"));
+        match handler::apply(&existing, patch_type, &patch, validation, aimed_at) {
             Ok(patched) => self.update(target, request, query, Some(patched)),
-            Err(message) => failure(422, "Invalid", message, None),
+            Err(refused) => failure(
+                refused.code,
+                refused.reason,
+                refused.message,
+                refused.details,
+            ),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod images;
 #[cfg(feature = "server")]
 pub mod integrated_registry;
 pub mod kinds;
+pub mod log_record;
 pub mod oauth;
 pub mod openapi;
 pub mod patch;
@@ -23,5 +24,7 @@ pub mod seed;
 pub mod selector;
 pub mod store;
 pub mod table;
+#[cfg(feature = "server")]
+pub mod wal;
 
 pub use api::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};

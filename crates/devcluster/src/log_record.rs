@@ -172,10 +172,12 @@ pub fn check_header(value: &Value, segment: u64) -> Result<(), String> {
     }
     match value.get("version").and_then(Value::as_u64) {
         Some(LOG_VERSION) => {}
-        other => return Err(format!(
+        other => {
+            return Err(format!(
             "log format version {} is not supported (this devcluster reads version {LOG_VERSION})",
             other.map_or("(missing)".to_owned(), |v| v.to_string())
-        )),
+        ))
+        }
     }
     match value.get("segment").and_then(Value::as_u64) {
         Some(number) if number == segment => Ok(()),

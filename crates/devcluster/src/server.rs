@@ -472,6 +472,7 @@ pub async fn run(options: Options) -> Result<(), String> {
         )
         .route("/oauth/token", post(oauth_token))
         .route("/csp-reports", csp_reports())
+        .route("/metrics", get(metrics))
         .fallback_service(console)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared.clone());
@@ -885,6 +886,54 @@ async fn api(
 /// documents do not: they need not wait for the state log).
 fn reads_state(path: &str) -> bool {
     path != "/version" && !path.starts_with("/openapi/")
+}
+
+/// `GET /metrics`: the state log's figures in Prometheus' text format, as kube-apiserver and
+/// etcd serve theirs (`etcd_disk_wal_fsync_duration_seconds` and the like); for cluster
+/// administrators, like kube-apiserver's (others get its non-resource Forbidden).
+async fn metrics(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    let authorization = header_text(&headers, header::AUTHORIZATION);
+    let caller = match shared.cluster.lock() {
+        Ok(cluster) => match cluster.auth.authenticate(authorization.as_deref()) {
+            Ok(caller) if cluster.auth.is_cluster_admin(&caller) => Ok(()),
+            Ok(caller) => Err((
+                403,
+                "Forbidden",
+                format!(
+                    "forbidden: User {:?} cannot get path \"/metrics\"",
+                    caller.name
+                ),
+            )),
+            Err(()) => Err((401, "Unauthorized", "Unauthorized".to_owned())),
+        },
+        Err(_) => Err((
+            500,
+            "InternalError",
+            "Internal error occurred: cluster state is poisoned".to_owned(),
+        )),
+    };
+    if let Err((code, reason, message)) = caller {
+        let status = imagestream_devcluster::api::status(code, reason, message, None);
+        return json_response(code, serde_json::to_vec(&status).unwrap_or_default());
+    }
+    let mut text = String::new();
+    if let Some(log) = shared.cluster.wal() {
+        let figures = log.durability();
+        for (name, kind, help, value) in [
+            ("devcluster_state_log_fsyncs_total", "counter", "Appends to the state log, each one write and fdatasync shared by the changes that arrived meanwhile (group commit).", figures.fsyncs),
+            ("devcluster_state_log_records_total", "counter", "Records appended to the state log.", figures.records),
+            ("devcluster_state_log_compactions_total", "counter", "Snapshots written by compacting the state log.", figures.compactions),
+            ("devcluster_state_log_durable_resource_version", "gauge", "The newest resourceVersion on disk.", figures.durable_version),
+        ] {
+            text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+        }
+    }
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        text,
+    )
+        .into_response()
 }
 
 /// Tells open watches that the cluster moved on (with a state log: as far as is on disk).

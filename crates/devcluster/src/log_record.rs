@@ -323,3 +323,206 @@ impl Cluster {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::demo_cluster;
+
+    const NOW: i64 = 1_780_000_000_000;
+
+    fn stream_key(name: &str) -> ObjectKey {
+        ObjectKey {
+            resource: "imagestreams",
+            namespace: "demo".into(),
+            name: name.into(),
+        }
+    }
+
+    fn added(version: u64, name: &str) -> Record {
+        Record::Object {
+            version,
+            key: stream_key(name),
+            change: ChangeType::Added,
+            object: Arc::new(json!({
+                "kind": "ImageStream",
+                "metadata": {"name": name, "namespace": "demo", "resourceVersion": version.to_string()},
+            })),
+        }
+    }
+
+    fn line_of(record: &Record) -> Vec<u8> {
+        let mut out = Vec::new();
+        record.encode(&mut out).unwrap();
+        assert_eq!(out.last(), Some(&b'\n'));
+        out.pop();
+        out
+    }
+
+    #[test]
+    fn records_read_back_as_written() {
+        let mut grants = Grants::new();
+        grants.insert(
+            "developer".into(),
+            [("demo".to_owned(), crate::auth::Access::Edit)].into(),
+        );
+        for record in [added(7, "web"), Record::Grants { version: 7, grants }] {
+            let line = line_of(&record);
+            let value = decode_line(&line).unwrap();
+            assert_eq!(Record::decode(value).unwrap(), record);
+        }
+        let mut header = Vec::new();
+        encode_header(3, &mut header).unwrap();
+        let value = decode_line(header.strip_suffix(b"\n").unwrap()).unwrap();
+        check_header(&value, 3).unwrap();
+        assert!(check_header(&value, 4).unwrap_err().contains("segment 4"));
+    }
+
+    #[test]
+    fn a_changed_or_cut_line_is_damaged_and_a_foreign_one_invalid() {
+        let line = line_of(&added(7, "web"));
+        let mut changed = line.clone();
+        let at = changed.len() - 5;
+        changed[at] ^= 1;
+        assert!(matches!(decode_line(&changed), Err(LineError::Damaged(_))));
+        assert!(matches!(
+            decode_line(&line[..line.len() / 2]),
+            Err(LineError::Damaged(_))
+        ));
+        assert!(matches!(
+            decode_line(b"garbage"),
+            Err(LineError::Damaged(_))
+        ));
+        // Whole (the checksum matches), but not a record.
+        let json = br#"{"resourceVersion":1,"type":"RENAMED"}"#;
+        let mut foreign = format!("{:08x} ", crc32fast::hash(json)).into_bytes();
+        foreign.extend_from_slice(json);
+        let value = decode_line(&foreign).unwrap();
+        assert!(Record::decode(value)
+            .unwrap_err()
+            .contains("\"type\" must be"));
+        let bad = br#"{"resourceVersion":1,"type":"ADDED","resource":"imagestreams","namespace":"demo","name":"x","object":{"metadata":{"name":"x","resourceVersion":"2"}}}"#;
+        let value = serde_json::from_slice(bad).unwrap();
+        assert!(Record::decode(value)
+            .unwrap_err()
+            .contains("not the record's 1"));
+    }
+
+    #[test]
+    fn objects_as_deep_as_may_be_stored_read_back() {
+        // Parsing and serializing recurse per level: on a deep stack, as the server does.
+        let deep_stack = std::thread::Builder::new().stack_size(256 * 1024 * 1024);
+        deep_stack
+            .spawn(|| {
+                let mut deep = json!("leaf");
+                // The object, then `spec` and its chain: MAX_OBJECT_DEPTH levels in all.
+                for _ in 0..MAX_OBJECT_DEPTH - 1 {
+                    // Not json!, which would serialize `deep` again at every level.
+                    deep = Value::Object(Map::from_iter([("x".to_owned(), deep)]));
+                }
+                let record = Record::Object {
+                    version: 7,
+                    key: stream_key("deep"),
+                    change: ChangeType::Added,
+                    object: Arc::new(Value::Object(Map::from_iter([
+                        (
+                            "metadata".to_owned(),
+                            json!({"name": "deep", "resourceVersion": "7"}),
+                        ),
+                        ("spec".to_owned(), deep),
+                    ]))),
+                };
+                let line = line_of(&record);
+                // Deeper than serde_json's default limit of 128, which a patch can reach.
+                assert!(serde_json::from_slice::<Value>(&line[9..]).is_err());
+                let decoded = Record::decode(decode_line(&line).unwrap()).unwrap();
+                assert!(decoded == record, "the deep object reads back unchanged");
+                // One level more than a stored object may have is refused before parsing.
+                let mut deeper = line[9..].to_vec();
+                deeper.splice(0..0, *b"[");
+                deeper.push(b']');
+                assert!(
+                    crate::persist::parse_deep_json(&deeper, MAX_OBJECT_DEPTH + 1)
+                        .unwrap_err()
+                        .contains("more than the")
+                );
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn replay_continues_the_state_or_says_why_not() {
+        let mut cluster = demo_cluster(NOW);
+        let start = cluster.resource_version();
+        cluster.replay_record(added(start + 1, "web")).unwrap();
+        assert!(cluster.store.get(&stream_key("web")).is_some());
+        assert_eq!(cluster.resource_version(), start + 1);
+        let changes: Vec<u64> = cluster
+            .store
+            .changes_since(start)
+            .unwrap()
+            .map(|c| c.resource_version)
+            .collect();
+        assert_eq!(
+            changes,
+            [start + 1],
+            "replayed changes are in the watch history"
+        );
+        let error = cluster.replay_record(added(start + 5, "api")).unwrap_err();
+        assert!(error.contains("does not follow"), "{error}");
+        let error = cluster.replay_record(added(start + 2, "web")).unwrap_err();
+        assert!(error.contains("exists already"), "{error}");
+        let Record::Object { object, .. } = added(start + 2, "gone") else {
+            unreachable!()
+        };
+        let deleted = Record::Object {
+            version: start + 2,
+            key: stream_key("gone"),
+            change: ChangeType::Deleted,
+            object,
+        };
+        assert!(cluster
+            .replay_record(deleted)
+            .unwrap_err()
+            .contains("DELETED imagestreams demo/gone, which does not exist"));
+    }
+
+    #[test]
+    fn taken_records_are_every_change_and_grants_when_they_change() {
+        let mut cluster = demo_cluster(NOW);
+        let mut logged = cluster.grants();
+        cluster.keep_records(Arc::new(AtomicU64::new(0)));
+        assert!(cluster.take_records(&mut logged).is_empty());
+        let token = crate::seed::DEMO_USERS
+            .iter()
+            .find(|u| u.name == "viewer")
+            .unwrap()
+            .token;
+        let created = cluster.handle(&crate::ApiRequest {
+            method: "POST".into(),
+            path: "/apis/project.openshift.io/v1/projectrequests".into(),
+            body: br#"{"kind":"ProjectRequest","apiVersion":"project.openshift.io/v1","metadata":{"name":"mine"}}"#.to_vec(),
+            content_type: "application/json".into(),
+            authorization: Some(format!("Bearer {token}")),
+            now_millis: NOW,
+            ..crate::ApiRequest::default()
+        });
+        assert_eq!(created.status, 201);
+        let records = cluster.take_records(&mut logged);
+        let Some(Record::Grants { version, grants }) = records.last() else {
+            panic!("a GRANTS record last: {records:?}");
+        };
+        assert_eq!(*version, cluster.resource_version());
+        assert_eq!(
+            grants["viewer"].get("mine"),
+            Some(&crate::auth::Access::Admin)
+        );
+        assert!(records
+            .iter()
+            .any(|r| matches!(r, Record::Object { key, .. } if key.resource == "namespaces")));
+        assert_eq!(&logged, grants);
+        assert!(cluster.take_records(&mut logged).is_empty());
+    }
+}

@@ -683,6 +683,53 @@ mod tests {
     }
 
     #[test]
+    fn a_snapshot_loads_back_like_a_whole_state_and_names_its_log() {
+        let original = worked_on();
+        let mut text = Vec::new();
+        write_snapshot(
+            &mut text,
+            original.resource_version(),
+            4,
+            original.store.iter(),
+            &original.grants(),
+        )
+        .unwrap();
+        let document = parse_deep_json(&text, MAX_OBJECT_DEPTH + 3).unwrap();
+        assert_eq!(document["version"], SNAPSHOT_VERSION);
+        // The same content as the whole state of version 1, with its log segment.
+        let mut whole = original.save_state();
+        whole["version"] = json!(SNAPSHOT_VERSION);
+        whole["logSegment"] = json!(4);
+        assert_eq!(document, whole);
+        let mut restored = demo_cluster(NOW);
+        assert_eq!(restored.load_state_document(document).unwrap(), Some(4));
+        assert_eq!(restored.save_state(), original.save_state());
+        let mut old = demo_cluster(NOW);
+        assert_eq!(
+            old.load_state_document(original.save_state()).unwrap(),
+            None,
+            "a version 1 document has no log"
+        );
+        let mut without = whole.clone();
+        without.as_object_mut().unwrap().remove("logSegment");
+        assert!(demo_cluster(NOW)
+            .load_state_document(without)
+            .unwrap_err()
+            .contains("\"logSegment\" must be a whole number"));
+    }
+
+    #[test]
+    fn depth_is_counted_on_the_bytes_outside_strings() {
+        assert_eq!(json_depth(br#"{"a": [1, {"b": "[[[{{{"}], "c": "\"]"}"#), 3);
+        assert_eq!(json_depth(b"5"), 0);
+        assert_eq!(json_depth(b"]]]}}"), 0, "malformed text does not underflow");
+        let error = parse_deep_json(b"[[[1]]]", 2).unwrap_err();
+        assert!(error.contains("nests 3 levels deep"), "{error}");
+        assert_eq!(parse_deep_json(b"[[[1]]]", 3).unwrap(), json!([[[1]]]));
+        assert!(parse_deep_json(b"[[[1]]] x", 3).is_err(), "trailing text");
+    }
+
+    #[test]
     fn unknown_users_in_grants_are_ignored() {
         let mut state = worked_on().save_state();
         state["grants"]["someone"] = json!({"demo": "admin"});

@@ -566,6 +566,50 @@ mod tests {
     }
 
     #[test]
+    fn a_journal_keeps_every_change_and_watches_wait_for_the_disk() {
+        let mut store = Store::with_log_capacity(2);
+        store.put(key("ns", "before"), json!({"metadata": {}}));
+        assert!(
+            store.take_journal().is_empty(),
+            "nothing kept before it starts"
+        );
+        let durable = Arc::new(AtomicU64::new(1));
+        store.keep_journal(durable.clone());
+        for name in ["a", "b", "c"] {
+            store.put(key("ns", name), json!({"metadata": {}}));
+        }
+        store.remove(&key("ns", "a"));
+        let journal = store.take_journal();
+        let kept: Vec<(u64, ChangeType)> = journal
+            .iter()
+            .map(|c| (c.resource_version, c.change))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (2, ChangeType::Added),
+                (3, ChangeType::Added),
+                (4, ChangeType::Added),
+                (5, ChangeType::Deleted)
+            ],
+            "all of them, more than the watch log holds"
+        );
+        assert!(store.take_journal().is_empty());
+        // Watches see nothing past the version on disk.
+        assert_eq!(store.watchable_version(), 1);
+        durable.store(4, Ordering::Release);
+        assert_eq!(store.watchable_version(), 4);
+        let seen: Vec<u64> = store
+            .changes_since(3)
+            .unwrap()
+            .map(|c| c.resource_version)
+            .collect();
+        assert_eq!(seen, [4]);
+        durable.store(9, Ordering::Release);
+        assert_eq!(store.watchable_version(), 5, "never past the counter");
+    }
+
+    #[test]
     fn a_watch_from_a_compacted_version_is_expired() {
         let mut store = Store::with_log_capacity(2);
         for name in ["a", "b", "c"] {

@@ -339,3 +339,123 @@ pub fn segments_below(state: &Path, number: u64) -> Result<Vec<PathBuf>, String>
         .map(|(_, path)| path)
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::demo_cluster;
+
+    const NOW: i64 = 1_780_000_000_000;
+
+    /// A fresh directory for one test, removed at the end.
+    struct Directory(PathBuf);
+
+    impl Directory {
+        fn new(tag: &str) -> Self {
+            let path =
+                std::env::temp_dir().join(format!("devcluster-files-{tag}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&path);
+            std::fs::create_dir_all(&path).unwrap();
+            Directory(path)
+        }
+    }
+
+    impl Drop for Directory {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A snapshot of the seed continued by segment 1, and segment 1 with `records` in it.
+    fn logged(directory: &Directory, records: usize) -> PathBuf {
+        let state = directory.0.join("state.json");
+        let cluster = demo_cluster(NOW);
+        let version = cluster.resource_version();
+        write_snapshot_file(
+            &state,
+            version,
+            1,
+            cluster.stored_objects(),
+            &cluster.grants(),
+        )
+        .unwrap();
+        let (mut file, _) = create_segment(&state, 1).unwrap();
+        let mut bytes = Vec::new();
+        for index in 0..records {
+            let version = version + 1 + index as u64;
+            let name = format!("s{index}");
+            Record::Object {
+                version,
+                key: ObjectKey {
+                    resource: "imagestreams",
+                    namespace: "demo".into(),
+                    name: name.clone(),
+                },
+                change: crate::store::ChangeType::Added,
+                object: Arc::new(serde_json::json!({"metadata": {"name": name, "namespace": "demo", "resourceVersion": version.to_string()}})),
+            }
+            .encode(&mut bytes)
+            .unwrap();
+        }
+        file.write_all(&bytes).unwrap();
+        state
+    }
+
+    #[test]
+    fn the_log_is_replayed_after_the_snapshot_and_the_next_segment_follows() {
+        let directory = Directory::new("replay");
+        let state = logged(&directory, 3);
+        let mut cluster = demo_cluster(NOW);
+        let seeded = cluster.resource_version();
+        let recovered = recover(&mut cluster, &state).unwrap();
+        assert!(recovered.loaded);
+        assert_eq!(recovered.next_segment, 2);
+        assert_eq!(recovered.old_segments, [segment_path(&state, 1)]);
+        assert_eq!(cluster.resource_version(), seeded + 3);
+        assert!(recovered
+            .notes
+            .iter()
+            .any(|n| n.contains("replayed 3 logged changes")));
+    }
+
+    #[test]
+    fn files_that_do_not_belong_together_are_refused() {
+        let directory = Directory::new("refused");
+        let state = logged(&directory, 1);
+        // A log segment missing between the snapshot's and a later one.
+        std::fs::rename(segment_path(&state, 1), segment_path(&state, 2)).unwrap();
+        let error = recover(&mut demo_cluster(NOW), &state).unwrap_err();
+        assert!(error.contains("continues in segment 1"), "{error}");
+        // A log without its state file.
+        std::fs::remove_file(&state).unwrap();
+        let error = recover(&mut demo_cluster(NOW), &state).unwrap_err();
+        assert!(error.contains("exists but the state file"), "{error}");
+        // A log next to a version 1 state file.
+        std::fs::write(&state, demo_cluster(NOW).save_state().to_string()).unwrap();
+        let error = recover(&mut demo_cluster(NOW), &state).unwrap_err();
+        assert!(error.contains("version 1 state without a log"), "{error}");
+    }
+
+    #[test]
+    fn a_torn_end_only_counts_in_the_last_segment() {
+        let directory = Directory::new("torn");
+        let state = logged(&directory, 2);
+        let first = segment_path(&state, 1);
+        let mut bytes = std::fs::read(&first).unwrap();
+        bytes.extend_from_slice(b"0badf00d {\"resourceVersion\":");
+        std::fs::write(&first, &bytes).unwrap();
+        let recovered = recover(&mut demo_cluster(NOW), &state).unwrap();
+        assert!(recovered
+            .notes
+            .iter()
+            .any(|n| n.contains("dropped a torn write")));
+        // With a later segment, the same end is damage in a segment that was complete.
+        create_segment(&state, 2).unwrap();
+        let error = recover(&mut demo_cluster(NOW), &state).unwrap_err();
+        assert!(error.contains("line 4"), "{error}");
+        assert!(
+            error.contains("at the end of a segment that was complete"),
+            "{error}"
+        );
+    }
+}

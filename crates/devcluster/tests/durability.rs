@@ -19,8 +19,8 @@
 
 mod common;
 
-use common::{Devcluster, TempDir};
-use imagestream_devcluster::seed::{demo_cluster, DEMO_USERS};
+use common::{bearer, Devcluster, TempDir};
+use imagestream_devcluster::seed::demo_cluster;
 use imagestream_devcluster::ApiRequest;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -42,14 +42,6 @@ fn agent(timeout: Option<Duration>) -> ureq::Agent {
     ureq::Agent::new_with_config(config)
 }
 
-fn token(user: &str) -> String {
-    let user = DEMO_USERS
-        .iter()
-        .find(|u| u.name == user)
-        .expect("demo user");
-    format!("Bearer {}", user.token)
-}
-
 /// `(status, body)`, or `Err` when the server did not answer (it was killed).
 fn send(
     agent: &ureq::Agent,
@@ -61,7 +53,7 @@ fn send(
     let request = ureq::http::Request::builder()
         .method(method)
         .uri(url)
-        .header("Authorization", token(user))
+        .header("Authorization", bearer(user))
         .header("Content-Type", "application/json")
         .body(body.map(|b| b.to_string()).unwrap_or_default())
         .map_err(|err| err.to_string())?;
@@ -131,7 +123,7 @@ fn version_of(object: &Value) -> u64 {
 fn metrics(base: &str) -> std::collections::BTreeMap<String, f64> {
     let mut response = agent(Some(Duration::from_secs(10)))
         .get(&format!("{base}/metrics"))
-        .header("Authorization", token("admin"))
+        .header("Authorization", bearer("admin"))
         .call()
         .expect("/metrics answers");
     let text = response.body_mut().read_to_string().unwrap_or_default();
@@ -342,7 +334,7 @@ fn a_watcher_resuming_after_a_crash_gets_the_new_events_or_410() {
     let watcher = std::thread::spawn(move || {
         let Ok(response) = agent(None)
             .get(&url)
-            .header("Authorization", token("developer"))
+            .header("Authorization", bearer("developer"))
             .call()
         else {
             return;
@@ -379,7 +371,7 @@ fn a_watcher_resuming_after_a_crash_gets_the_new_events_or_410() {
     );
     let response = agent(None)
         .get(&url)
-        .header("Authorization", token("developer"))
+        .header("Authorization", bearer("developer"))
         .call()
         .expect("the watch is answered");
     let new: Vec<String> = (0..20).map(|i| format!("after-{i}")).collect();
@@ -529,7 +521,7 @@ fn a_version_1_state_file_still_loads() {
         path: STREAMS.into(),
         body: stream("kept").to_string().into_bytes(),
         content_type: "application/json".into(),
-        authorization: Some(token("developer")),
+        authorization: Some(bearer("developer")),
         now_millis: now,
         ..ApiRequest::default()
     });

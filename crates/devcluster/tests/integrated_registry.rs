@@ -12,10 +12,9 @@
 
 mod common;
 
+use common::{bearer, Devcluster, TempDir};
 use common::{oci_layout, registry_answers, registry_digest, skopeo_copy, tools_available};
-use common::{Devcluster, TempDir};
 use imagestream_devcluster::registry::{MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST};
-use imagestream_devcluster::seed::DEMO_USERS;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -54,18 +53,10 @@ fn ca_from_kubeconfig(path: &Path) -> Vec<u8> {
         .expect("base64 certificate")
 }
 
-fn token(user: &str) -> String {
-    let user = DEMO_USERS
-        .iter()
-        .find(|u| u.name == user)
-        .expect("demo user");
-    format!("Bearer {}", user.token)
-}
-
 fn get(agent: &ureq::Agent, url: &str, user: &str) -> (u16, Value) {
     let mut response = agent
         .get(url)
-        .header("Authorization", token(user))
+        .header("Authorization", bearer(user))
         .call()
         .unwrap_or_else(|err| panic!("GET {url}: {err}"));
     let status = response.status().as_u16();
@@ -76,7 +67,7 @@ fn get(agent: &ureq::Agent, url: &str, user: &str) -> (u16, Value) {
 fn post(agent: &ureq::Agent, url: &str, user: &str, body: &Value) -> (u16, Value) {
     let mut response = agent
         .post(url)
-        .header("Authorization", token(user))
+        .header("Authorization", bearer(user))
         .header("Content-Type", "application/json")
         .send(body.to_string().as_bytes())
         .unwrap_or_else(|err| panic!("POST {url}: {err}"));

@@ -65,6 +65,19 @@ pub struct Shadow {
     pub version: u64,
 }
 
+/// What has been taken from messages but is not on disk yet.
+#[derive(Default)]
+struct Pending {
+    /// The encoded lines.
+    bytes: Vec<u8>,
+    /// The newest batch among them.
+    batch: u64,
+    /// The newest resourceVersion among them.
+    version: u64,
+    /// How many records.
+    records: u64,
+}
+
 /// Everything the writer thread owns.
 pub struct Writer {
     pub(super) state: PathBuf,
@@ -91,53 +104,38 @@ impl Writer {
     /// Runs until [`Message::Stop`] (or every sender is gone), then waits for a compaction
     /// under way.
     pub fn run(mut self) {
-        let mut pending = Vec::new();
-        let (mut pending_batch, mut pending_version, mut pending_records) = (0, 0, 0_u64);
+        let mut pending = Pending::default();
         let mut stopping = false;
         let mut failing: Option<String> = None;
         let mut backoff = Duration::from_millis(10);
         let mut compaction: Option<JoinHandle<Result<u64, String>>> = None;
         loop {
-            if pending.is_empty() {
+            if pending.bytes.is_empty() {
                 if stopping {
                     break;
                 }
                 match self.receiver.recv() {
-                    Ok(message) => {
-                        stopping |= self.take(
-                            message,
-                            &mut pending,
-                            &mut pending_batch,
-                            &mut pending_version,
-                            &mut pending_records,
-                        )
-                    }
+                    Ok(message) => stopping |= self.take(message, &mut pending),
                     Err(_) => break,
                 }
             }
             // Group commit: everything that arrived meanwhile shares this append and fsync.
             while let Ok(message) = self.receiver.try_recv() {
-                stopping |= self.take(
-                    message,
-                    &mut pending,
-                    &mut pending_batch,
-                    &mut pending_version,
-                    &mut pending_records,
-                );
+                stopping |= self.take(message, &mut pending);
             }
-            if pending.is_empty() {
+            if pending.bytes.is_empty() {
                 continue;
             }
-            match append(&mut self.file, &pending) {
+            match append(&mut self.file, &pending.bytes) {
                 Ok(()) => {
-                    self.written = self.written.saturating_add(pending.len() as u64);
+                    self.written = self.written.saturating_add(pending.bytes.len() as u64);
                     // The gate first: a watcher woken by the status must find the changes.
-                    self.gate.fetch_max(pending_version, Ordering::AcqRel);
+                    self.gate.fetch_max(pending.version, Ordering::AcqRel);
                     self.status.send_modify(|status| {
-                        status.durable_batch = pending_batch;
-                        status.durable_version = status.durable_version.max(pending_version);
+                        status.durable_batch = pending.batch;
+                        status.durable_version = status.durable_version.max(pending.version);
                         status.fsyncs += 1;
-                        status.records += pending_records;
+                        status.records += pending.records;
                     });
                     if failing.take().is_some() {
                         eprintln!(
@@ -145,8 +143,8 @@ impl Writer {
                             segment_path(&self.state, self.segment).display()
                         );
                     }
-                    pending.clear();
-                    pending_records = 0;
+                    pending.bytes.clear();
+                    pending.records = 0;
                     backoff = Duration::from_millis(10);
                     self.compact_if_due(&mut compaction);
                 }
@@ -156,7 +154,7 @@ impl Writer {
                         segment_path(&self.state, self.segment).display()
                     );
                     self.status.send_modify(|status| {
-                        status.failed_batch = pending_batch;
+                        status.failed_batch = pending.batch;
                         status.error = Some(message.as_str().into());
                     });
                     if failing.as_deref() != Some(message.as_str()) {
@@ -175,20 +173,13 @@ impl Writer {
     }
 
     /// Adds a message's records to `pending` and the shadow; true for [`Message::Stop`].
-    fn take(
-        &mut self,
-        message: Message,
-        pending: &mut Vec<u8>,
-        pending_batch: &mut u64,
-        pending_version: &mut u64,
-        pending_records: &mut u64,
-    ) -> bool {
+    fn take(&mut self, message: Message, pending: &mut Pending) -> bool {
         let (batch, records) = match message {
             Message::Stop => return true,
             Message::Records { batch, records } => (batch, records),
         };
         for record in records {
-            if let Err(message) = record.encode(pending) {
+            if let Err(message) = record.encode(&mut pending.bytes) {
                 // Cannot happen for JSON values; if it did, the request hears of it.
                 eprintln!("devcluster: {message}");
                 self.status.send_modify(|status| {
@@ -197,8 +188,8 @@ impl Writer {
                 });
                 continue;
             }
-            *pending_version = (*pending_version).max(record.version());
-            *pending_records += 1;
+            pending.version = pending.version.max(record.version());
+            pending.records += 1;
             self.shadow.version = self.shadow.version.max(record.version());
             match record {
                 Record::Object {
@@ -214,7 +205,7 @@ impl Writer {
                 Record::Grants { grants, .. } => self.shadow.grants = grants,
             }
         }
-        *pending_batch = (*pending_batch).max(batch);
+        pending.batch = pending.batch.max(batch);
         false
     }
 

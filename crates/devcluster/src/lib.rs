@@ -12,6 +12,7 @@ pub mod images;
 pub mod integrated_registry;
 pub mod kinds;
 pub mod limits;
+pub mod log_record;
 pub mod oauth;
 pub mod openapi;
 pub mod patch;
@@ -24,5 +25,7 @@ pub mod seed;
 pub mod selector;
 pub mod store;
 pub mod table;
+#[cfg(feature = "server")]
+pub mod wal;
 
 pub use api::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};

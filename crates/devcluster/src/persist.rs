@@ -1,25 +1,51 @@
 //! Saving and loading a cluster's state, so that `devcluster --state FILE` keeps what was
-//! created across restarts (issue 4 part 6).
+//! created across restarts (issue 4 part 6), and durably so (issue 15): a write is answered
+//! only once it is on disk, as an API server backed by etcd answers.
 //!
-//! A state file is one JSON document:
+//! # Files
 //!
-//! ```json
-//! {"kind": "DevclusterState", "version": 1, "resourceVersion": 42,
-//!  "objects": [{"resource": "imagestreams", "namespace": "demo", "name": "app", "object": {…}}],
-//!  "grants": {"developer": {"demo": "edit", "openshift": "view"}}}
-//! ```
+//! `--state FILE` keeps the cluster in a *snapshot* (`FILE`) and an append-only *log* of the
+//! changes since (`FILE.wal.N`, see [`crate::log_record`] and the native `wal` module):
 //!
-//! * `objects` is every stored object exactly as stored (status and `resourceVersion` included);
-//!   virtual resources (ImageStreamTags, projects, …) are computed from them and not saved.
-//! * `resourceVersion` is the cluster-wide counter, so versions keep growing after a restart and
-//!   a client's saved version never names a different object state.
-//! * `grants` are the users' per-project roles (a user who created a project is its admin).
-//!   Users and their tokens are not saved: they come from the seed, as on every start.
+//! * `FILE` is one JSON document, a `DevclusterState`:
+//!
+//!   ```json
+//!   {"kind": "DevclusterState", "version": 2, "resourceVersion": 42, "logSegment": 3,
+//!    "objects": [{"resource": "imagestreams", "namespace": "demo", "name": "app", "object": {…}}],
+//!    "grants": {"developer": {"demo": "edit", "openshift": "view"}}}
+//!   ```
+//!
+//!   - `objects` is every stored object exactly as stored (status and `resourceVersion`
+//!     included); virtual resources (ImageStreamTags, projects, …) are computed from them and
+//!     not saved.
+//!   - `resourceVersion` is the cluster-wide counter at the snapshot.
+//!   - `grants` are the users' per-project roles (a user who created a project is its admin).
+//!     Users and their tokens (OAuth-issued ones too) are not saved: they come from the seed.
+//!   - `logSegment` (version 2 only) names the first log segment that continues the snapshot:
+//!     `FILE.wal.3`, then `FILE.wal.4`, …; lower-numbered segments are already in it.
+//!
+//!   Version 1 documents (written by earlier builds, and by the in-browser demo, which keeps
+//!   its state in the page) have no `logSegment` and no log: they load as they are.
+//! * `FILE.wal.N` holds one line per change after the snapshot, in resourceVersion order:
+//!   an ADDED, MODIFIED or DELETED object with its key and version, or the new grants.
+//!
+//! The snapshot is written atomically (a temporary file, fsync, rename, fsync of the
+//! directory) at every start and whenever the log has grown past a limit (compaction); the
+//! log segments it covers are then removed.
+//!
+//! # Loading
 //!
 //! Loading checks the whole document before touching the cluster, so a malformed file leaves
-//! the cluster as it was and yields an error that names the offending entry; it never panics.
-//! The change log starts empty at the loaded version: watches from before the restart get
-//! `410 Expired` and re-list, as after an etcd compaction.
+//! the cluster as it was and yields an error that names the offending entry; it never panics,
+//! and accepts objects deeper than a write may store them ([`LOAD_DEPTH_LIMIT`]). Replaying the
+//! log checks that every record continues the one before (versions one apart, no ADDED of an
+//! object that exists, no MODIFIED or DELETED of one that does not).
+//!
+//! The change log that watches read starts at the snapshot's version and holds the replayed
+//! records: a watch resumed from a version since the snapshot gets the changes after it; one
+//! from before gets `410 Expired` and re-lists, as after an etcd compaction. Since a version
+//! reaches clients only once it is on disk, a recovered counter is never behind a version a
+//! client has seen.
 //!
 //! Not saved: the counters behind generated service cluster IPs (a service created after a
 //! restart may get an IP an older one has) and the controllers' work queues (scheduled imports
@@ -42,10 +68,23 @@ const _: () = assert!(
 
 /// `kind` of a state document, so that another JSON file is not mistaken for one.
 pub const STATE_KIND: &str = "DevclusterState";
-/// The format version written and read by this build.
+/// The version of a whole state without a log ([`Cluster::save_state`]; earlier builds'
+/// state files): still read.
 pub const STATE_VERSION: u64 = 1;
+/// The version of a snapshot continued by log segments (`logSegment`), written by
+/// [`write_snapshot`].
+pub const SNAPSHOT_VERSION: u64 = 2;
 
-fn access_name(access: Access) -> &'static str {
+/// How deeply nested an object in a state file or log may be, counting the object itself as 1,
+/// for loading: kube-apiserver's JSON decoding limit (apimachinery's `util/json`, `maxDepth`).
+/// Writes store far less ([`crate::limits::MAX_OBJECT_DEPTH`]), so everything a write stored
+/// loads again, with room for files from builds that stored deeper objects.
+pub const LOAD_DEPTH_LIMIT: usize = 10_000;
+
+/// The users' per-project roles, by user then namespace, as a state document's `grants`.
+pub type Grants = BTreeMap<String, BTreeMap<String, Access>>;
+
+pub(crate) fn access_name(access: Access) -> &'static str {
     match access {
         Access::View => "view",
         Access::Edit => "edit",
@@ -53,7 +92,7 @@ fn access_name(access: Access) -> &'static str {
     }
 }
 
-fn parse_access(text: &str) -> Option<Access> {
+pub(crate) fn parse_access(text: &str) -> Option<Access> {
     match text {
         "view" => Some(Access::View),
         "edit" => Some(Access::Edit),
@@ -70,8 +109,8 @@ fn field<'a>(entry: &'a Map<String, Value>, name: &str, at: &str) -> Result<&'a 
 }
 
 impl Cluster {
-    /// Everything a restart must keep, as one JSON document (see the module docs): every
-    /// stored object, the resourceVersion counter and the users' project grants.
+    /// Everything a restart must keep, as one version 1 JSON document (see the module docs):
+    /// every stored object, the resourceVersion counter and the users' project grants.
     pub fn save_state(&self) -> Value {
         let objects: Vec<Value> = self
             .store
@@ -85,32 +124,34 @@ impl Cluster {
                 })
             })
             .collect();
-        let grants: Map<String, Value> = self
-            .auth
-            .users()
-            .map(|(name, record)| {
-                let projects: Map<String, Value> = record
-                    .projects
-                    .iter()
-                    .map(|(namespace, access)| (namespace.clone(), json!(access_name(*access))))
-                    .collect();
-                (name.to_owned(), Value::Object(projects))
-            })
-            .collect();
         json!({
             "kind": STATE_KIND,
             "version": STATE_VERSION,
             "resourceVersion": self.store.resource_version(),
             "objects": objects,
-            "grants": grants,
+            "grants": grants_json(&self.grants()),
         })
     }
 
+    /// The users' project roles, as saved.
+    pub fn grants(&self) -> Grants {
+        self.auth
+            .users()
+            .map(|(name, record)| (name.to_owned(), record.projects.clone()))
+            .collect()
+    }
+
     /// Replaces the stored objects, the resourceVersion counter and the grants of known users
-    /// with a document from [`Cluster::save_state`]. The whole document is checked first: on
-    /// error the cluster is unchanged and the message says what is wrong where. Grants of users
-    /// this cluster does not know are ignored (users come from the seed).
+    /// with a document from [`Cluster::save_state`] or [`write_snapshot`]. The whole document
+    /// is checked first: on error the cluster is unchanged and the message says what is wrong
+    /// where. Grants of users this cluster does not know are ignored (users come from the seed).
     pub fn load_state(&mut self, state: Value) -> Result<(), String> {
+        self.load_state_document(state).map(|_| ())
+    }
+
+    /// [`Cluster::load_state`], telling which log segment continues the document: `None` for
+    /// a version 1 document (no log), `Some(N)` for a snapshot continued by `FILE.wal.N`.
+    pub fn load_state_document(&mut self, state: Value) -> Result<Option<u64>, String> {
         let Value::Object(mut state) = state else {
             return Err("the state must be a JSON object".into());
         };
@@ -127,15 +168,21 @@ impl Cluster {
                 ))
             }
         }
-        match state.get("version").and_then(Value::as_u64) {
-            Some(STATE_VERSION) => {}
+        let log_segment = match state.get("version").and_then(Value::as_u64) {
+            Some(STATE_VERSION) => None,
+            Some(SNAPSHOT_VERSION) => Some(
+                state
+                    .get("logSegment")
+                    .and_then(Value::as_u64)
+                    .ok_or("\"logSegment\" must be a whole number")?,
+            ),
             Some(other) => {
                 return Err(format!(
-                    "state format version {other} is not supported (this devcluster reads version {STATE_VERSION})"
+                    "state format version {other} is not supported (this devcluster reads versions {STATE_VERSION} and {SNAPSHOT_VERSION})"
                 ))
             }
             None => return Err("\"version\" must be a whole number".into()),
-        }
+        };
         let resource_version = state
             .get("resourceVersion")
             .and_then(Value::as_u64)
@@ -156,35 +203,146 @@ impl Cluster {
         }
         let grants = match state.get("grants") {
             None => BTreeMap::new(),
-            Some(Value::Object(grants)) => {
-                let mut parsed = BTreeMap::new();
-                for (user, projects) in grants {
-                    let Value::Object(projects) = projects else {
-                        return Err(format!("grants.{user}: must be an object of project roles"));
-                    };
-                    let mut roles = BTreeMap::new();
-                    for (namespace, access) in projects {
-                        let access = access.as_str().and_then(parse_access).ok_or_else(|| {
-                            format!(
-                                "grants.{user}.{namespace}: {access} is not one of \"view\", \"edit\", \"admin\""
-                            )
-                        })?;
-                        roles.insert(namespace.clone(), access);
-                    }
-                    parsed.insert(user.clone(), roles);
-                }
-                parsed
-            }
-            Some(_) => return Err("\"grants\" must be an object".into()),
+            Some(grants) => parse_grants(grants, "grants")?,
         };
         self.store.replace_all(objects, resource_version);
+        self.set_grants(grants);
+        // Work the controllers had queued was about the replaced objects.
+        self.import_queue.clear();
+        Ok(log_segment)
+    }
+
+    /// Gives each known user the project roles `grants` names for them.
+    pub(crate) fn set_grants(&mut self, grants: Grants) {
         for (user, projects) in grants {
             self.auth.set_projects(&user, projects);
         }
-        // Work the controllers had queued was about the replaced objects.
-        self.import_queue.clear();
-        Ok(())
     }
+}
+
+/// `grants` as JSON: user → namespace → `"view"`, `"edit"` or `"admin"`.
+pub(crate) fn grants_json(grants: &Grants) -> Value {
+    let users: Map<String, Value> = grants
+        .iter()
+        .map(|(user, projects)| {
+            let projects: Map<String, Value> = projects
+                .iter()
+                .map(|(namespace, access)| (namespace.clone(), json!(access_name(*access))))
+                .collect();
+            (user.clone(), Value::Object(projects))
+        })
+        .collect();
+    Value::Object(users)
+}
+
+/// Reads `grants` written by [`grants_json`]; `at` names it in errors.
+pub(crate) fn parse_grants(grants: &Value, at: &str) -> Result<Grants, String> {
+    let Value::Object(grants) = grants else {
+        return Err(format!("\"{at}\" must be an object"));
+    };
+    let mut parsed = BTreeMap::new();
+    for (user, projects) in grants {
+        let Value::Object(projects) = projects else {
+            return Err(format!("{at}.{user}: must be an object of project roles"));
+        };
+        let mut roles = BTreeMap::new();
+        for (namespace, access) in projects {
+            let access = access.as_str().and_then(parse_access).ok_or_else(|| {
+                format!(
+                    "{at}.{user}.{namespace}: {access} is not one of \"view\", \"edit\", \"admin\""
+                )
+            })?;
+            roles.insert(namespace.clone(), access);
+        }
+        parsed.insert(user.clone(), roles);
+    }
+    Ok(parsed)
+}
+
+/// Writes a version 2 snapshot (see the module docs) of `objects` at `resource_version`,
+/// continued by log segment `log_segment`. Entries are written one after the other from the
+/// shared objects, so a snapshot of thousands of objects never holds a second copy of them.
+pub fn write_snapshot<'a>(
+    out: &mut impl std::io::Write,
+    resource_version: u64,
+    log_segment: u64,
+    objects: impl Iterator<Item = (&'a ObjectKey, &'a Arc<Value>)>,
+    grants: &Grants,
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Entry<'e> {
+        resource: &'e str,
+        namespace: &'e str,
+        name: &'e str,
+        object: &'e Value,
+    }
+    write!(
+        out,
+        "{{\"kind\":\"{STATE_KIND}\",\"version\":{SNAPSHOT_VERSION},\"resourceVersion\":{resource_version},\"logSegment\":{log_segment},\"objects\":["
+    )?;
+    for (index, (key, object)) in objects.enumerate() {
+        if index > 0 {
+            out.write_all(b",\n")?;
+        }
+        let entry = Entry {
+            resource: key.resource,
+            namespace: &key.namespace,
+            name: &key.name,
+            object,
+        };
+        serde_json::to_writer(&mut *out, &entry)?;
+    }
+    out.write_all(b"],\n\"grants\":")?;
+    serde_json::to_writer(&mut *out, &grants_json(grants))?;
+    out.write_all(b"}\n")
+}
+
+/// Parses a JSON document whose values may nest `max_depth` levels deep (serde_json stops at
+/// 128 by default, less than a write may store). The depth is checked on the bytes first, so
+/// a hostile file cannot drive the parser's recursion further; the caller runs this on a
+/// thread whose stack fits `max_depth` levels (the server loads on one).
+pub fn parse_deep_json(bytes: &[u8], max_depth: usize) -> Result<Value, String> {
+    let depth = json_depth(bytes);
+    if depth > max_depth {
+        return Err(format!(
+            "it nests {depth} levels deep, more than the {max_depth} a stored object may"
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    deserializer.disable_recursion_limit();
+    let value = <Value as serde::Deserialize>::deserialize(&mut deserializer)
+        .map_err(|err| err.to_string())?;
+    deserializer.end().map_err(|err| err.to_string())?;
+    Ok(value)
+}
+
+/// The deepest nesting of arrays and objects in JSON text (strings skipped), without parsing
+/// it: a scan of brackets, written here because no JSON library reports depth before it
+/// recurses. Malformed text gives some number; the parser then reports what is wrong.
+pub(crate) fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0_usize, 0_usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in bytes {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth = depth.saturating_add(1);
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Checks one `objects[index]` entry and returns where it is stored and the object.
@@ -197,13 +355,44 @@ fn restored_object(
     let Value::Object(mut entry) = entry else {
         return Err(format!("{at}: must be an object"));
     };
-    let resource_name = field(&entry, "resource", &at)?;
+    let resource = field(&entry, "resource", &at)?.to_owned();
+    let namespace = field(&entry, "namespace", &at)?.to_owned();
+    let name = field(&entry, "name", &at)?.to_owned();
+    let object = entry.remove("object");
+    let (key, object) = checked_object(&at, &resource, namespace, name, object)?;
+    let at = format!("{at} ({resource} {}/{})", key.namespace, key.name);
+    let version = object_version(&object)
+        .ok_or_else(|| format!("{at}: metadata.resourceVersion must be a number in a string"))?;
+    if version > resource_version {
+        return Err(format!(
+            "{at}: metadata.resourceVersion {version} is newer than the saved counter {resource_version}"
+        ));
+    }
+    Ok((key, object))
+}
+
+/// An object's `metadata.resourceVersion` as a number.
+pub(crate) fn object_version(object: &Value) -> Option<u64> {
+    object
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
+/// Checks that `object` may be stored as `resource` `namespace`/`name` (a stored resource,
+/// the right scope, matching metadata) and returns its key; `at` names it in errors. Shared by
+/// snapshot entries and log records.
+pub(crate) fn checked_object(
+    at: &str,
+    resource_name: &str,
+    namespace: String,
+    name: String,
+    object: Option<Value>,
+) -> Result<(ObjectKey, Value), String> {
     let resource = RESOURCES
         .iter()
         .find(|r| r.id() == resource_name && r.storage == Storage::Stored)
         .ok_or_else(|| format!("{at}: {resource_name:?} is not a stored resource"))?;
-    let namespace = field(&entry, "namespace", &at)?.to_owned();
-    let name = field(&entry, "name", &at)?.to_owned();
     if name.is_empty() {
         return Err(format!("{at}: \"name\" is empty"));
     }
@@ -217,7 +406,7 @@ fn restored_object(
         _ => {}
     }
     let at = format!("{at} ({resource_name} {namespace}/{name})");
-    let object = match entry.remove("object") {
+    let object = match object {
         Some(object @ Value::Object(_)) => object,
         _ => return Err(format!("{at}: \"object\" must be a JSON object")),
     };
@@ -233,16 +422,6 @@ fn restored_object(
     if let Some(object_namespace) = object_namespace.filter(|ns| *ns != namespace) {
         return Err(format!(
             "{at}: metadata.namespace {object_namespace:?} does not match the entry's namespace"
-        ));
-    }
-    let version = meta
-        .and_then(|m| m.get("resourceVersion"))
-        .and_then(Value::as_str)
-        .and_then(|v| v.parse::<u64>().ok())
-        .ok_or_else(|| format!("{at}: metadata.resourceVersion must be a number in a string"))?;
-    if version > resource_version {
-        return Err(format!(
-            "{at}: metadata.resourceVersion {version} is newer than the saved counter {resource_version}"
         ));
     }
     let key = ObjectKey {
@@ -508,6 +687,53 @@ mod tests {
             .load_state(namespaced_without)
             .unwrap_err()
             .contains("needs a namespace"));
+    }
+
+    #[test]
+    fn a_snapshot_loads_back_like_a_whole_state_and_names_its_log() {
+        let original = worked_on();
+        let mut text = Vec::new();
+        write_snapshot(
+            &mut text,
+            original.resource_version(),
+            4,
+            original.store.iter(),
+            &original.grants(),
+        )
+        .unwrap();
+        let document = parse_deep_json(&text, LOAD_DEPTH_LIMIT + 3).unwrap();
+        assert_eq!(document["version"], SNAPSHOT_VERSION);
+        // The same content as the whole state of version 1, with its log segment.
+        let mut whole = original.save_state();
+        whole["version"] = json!(SNAPSHOT_VERSION);
+        whole["logSegment"] = json!(4);
+        assert_eq!(document, whole);
+        let mut restored = demo_cluster(NOW);
+        assert_eq!(restored.load_state_document(document).unwrap(), Some(4));
+        assert_eq!(restored.save_state(), original.save_state());
+        let mut old = demo_cluster(NOW);
+        assert_eq!(
+            old.load_state_document(original.save_state()).unwrap(),
+            None,
+            "a version 1 document has no log"
+        );
+        let mut without = whole.clone();
+        without.as_object_mut().unwrap().remove("logSegment");
+        assert!(demo_cluster(NOW)
+            .load_state_document(without)
+            .unwrap_err()
+            .contains("\"logSegment\" must be a whole number"));
+    }
+
+    #[test]
+    fn depth_is_counted_on_the_bytes_outside_strings() {
+        assert_eq!(json_depth(br#"{"a": [1, {"b": "[[[{{{"}], "c": "\"]"}"#), 3);
+        assert_eq!(json_depth(b"5"), 0);
+        assert_eq!(json_depth(b"]]]}}"), 0, "malformed text does not underflow");
+        let error = parse_deep_json(b"[[[1]]]", 2).unwrap_err();
+        assert!(error.contains("nests 3 levels deep"), "{error}");
+        assert_eq!(parse_deep_json(b"[[[1]]]", 3).unwrap(), json!([[[1]]]));
+        assert!(parse_deep_json(b"[[[1]]] x", 3).is_err(), "trailing text");
     }
 
     #[test]

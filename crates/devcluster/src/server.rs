@@ -17,13 +17,14 @@ use imagestream_devcluster::oauth;
 use imagestream_devcluster::registry::AllowedRegistries;
 use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::seed::{self, DEMO_USERS};
-use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};
+use imagestream_devcluster::wal::{self, DurableCluster};
+use imagestream_devcluster::{ApiRequest, ApiResponse, ClusterSettings, WatchRequest};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
@@ -61,9 +62,12 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
   --registry-url HOST:PORT
                        use an already running registry as the integrated one (its address goes
                        into status.dockerImageRepository; pushes to it are not reported)
-  --state FILE         load the cluster from FILE if it exists (else seed the demo) and save it
-                       there after writes (at most once a second) and at shutdown; with
-                       --registry the images are kept in FILE.registry/";
+  --state FILE         keep the cluster in FILE: loaded if it exists (else the demo is seeded),
+                       and every write logged to FILE.wal.N and fsynced before it is answered,
+                       so an acknowledged write survives a crash (compacted into FILE as the
+                       log grows); with --registry the images are kept in FILE.registry/
+  --state-compact-bytes BYTES
+                       compact the state log into FILE once it holds BYTES (default 16 MiB)";
 
 /// Who may frame the console unless `--frame-ancestors` says otherwise: its own pages only,
 /// so another site cannot overlay it (clickjacking) while embeds remain one flag away.
@@ -167,6 +171,8 @@ pub struct Options {
     start_registry: bool,
     registry_url: Option<String>,
     state: Option<PathBuf>,
+    /// `--state-compact-bytes`.
+    state_compact_bytes: u64,
 }
 
 impl Options {
@@ -189,6 +195,7 @@ impl Options {
             start_registry: false,
             registry_url: None,
             state: None,
+            state_compact_bytes: wal::DEFAULT_COMPACT_BYTES,
         };
         let mut args = args;
         while let Some(flag) = args.next() {
@@ -248,6 +255,15 @@ impl Options {
                     options.registry_url = Some(text);
                 }
                 "--state" => options.state = Some(PathBuf::from(value()?)),
+                "--state-compact-bytes" => {
+                    let text = value()?;
+                    options.state_compact_bytes = text
+                        .parse::<u64>()
+                        .map_err(|_| {
+                            format!("--state-compact-bytes {text:?} is not a number of bytes")
+                        })?
+                        .max(1);
+                }
                 "-h" | "--help" => return Err("help requested".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -268,7 +284,8 @@ impl Options {
 /// The cluster and the channel that tells watches a write happened.
 #[derive(Clone)]
 struct Shared {
-    cluster: Arc<Mutex<Cluster>>,
+    /// Locking it logs the changes made under the lock (with `--state`).
+    cluster: Arc<DurableCluster>,
     changed: tokio::sync::watch::Sender<u64>,
     registry: Arc<AllowedRegistries<RegistryClient>>,
     scheduled_every: Duration,
@@ -301,15 +318,17 @@ pub async fn run(options: Options) -> Result<(), String> {
         settings.internal_registry = host.clone();
     }
     let mut cluster = seed::demo_cluster_with(settings, now_millis());
-    let state_note = match &options.state {
-        Some(path) => Some(load_state_file(&mut cluster, path)?),
+    // A state file that cannot be read or understood stops devcluster (rather than being
+    // overwritten with the demo seed).
+    let recovered = match &options.state {
+        Some(path) => Some(wal::recover(&mut cluster, path)?),
         None => None,
     };
     if options.allow_anonymous {
         cluster.auth.anonymous_as = Some("developer".into());
     }
     // Generated streams are part of a fresh cluster; a loaded state already holds them.
-    if state_note.is_none() {
+    if !recovered.as_ref().is_some_and(|r| r.loaded) {
         seed::add_generated_streams(&mut cluster, "demo", options.seed_streams, now_millis())?;
         seed::add_generated_deployments(
             &mut cluster,
@@ -359,10 +378,21 @@ pub async fn run(options: Options) -> Result<(), String> {
     };
     let mut allowed_registries = options.allowed_registries.clone();
     allowed_registries.extend(options.registry_url.clone());
-    let saved_version = cluster.resource_version();
     let (changed, _) = tokio::sync::watch::channel(cluster.resource_version());
+    let (cluster, state_note) = match (&options.state, recovered) {
+        (Some(path), Some(recovered)) => {
+            // A file-size limit makes appends fail (and be retried) instead of killing us.
+            let _ = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(
+                libc::SIGXFSZ,
+            ));
+            let (cluster, note) =
+                DurableCluster::open(cluster, path, recovered, options.state_compact_bytes)?;
+            (cluster, Some(note))
+        }
+        _ => (DurableCluster::in_memory(cluster), None),
+    };
     let shared = Shared {
-        cluster: Arc::new(Mutex::new(cluster)),
+        cluster: Arc::new(cluster),
         changed,
         registry: Arc::new(AllowedRegistries::new(
             RegistryClient::new(),
@@ -381,23 +411,16 @@ pub async fn run(options: Options) -> Result<(), String> {
             receiver,
         ));
     }
-    // What the state file holds: saved after writes, and once more at shutdown.
-    let saver = options.state.clone().map(|path| {
-        let saver = StateSaver {
-            path,
-            // A file that was loaded already holds this version; a new one is written on the
-            // first write or at shutdown.
-            saved: Arc::new(tokio::sync::Mutex::new(
-                if state_note.as_ref().is_some_and(|n| n.loaded) {
-                    saved_version
-                } else {
-                    0
-                },
-            )),
-        };
-        tokio::spawn(save_after_writes(shared.clone(), saver.clone()));
-        saver
-    });
+    // With a state log, watches hear of changes when they reach the disk.
+    if let Some(log) = shared.cluster.wal() {
+        let mut durable = log.subscribe();
+        let notifier = shared.clone();
+        tokio::spawn(async move {
+            while durable.changed().await.is_ok() {
+                notify_watchers(&notifier);
+            }
+        });
+    }
     // The import controller's clock: scheduled tags are re-imported on this beat.
     let ticker = shared.clone();
     tokio::spawn(async move {
@@ -449,6 +472,7 @@ pub async fn run(options: Options) -> Result<(), String> {
         )
         .route("/oauth/token", post(oauth_token))
         .route("/csp-reports", csp_reports())
+        .route("/metrics", get(metrics))
         .fallback_service(console)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared.clone());
@@ -512,7 +536,7 @@ pub async fn run(options: Options) -> Result<(), String> {
         );
     }
     if let Some(note) = &state_note {
-        println!("state: {}", note.message);
+        println!("state: {note}");
     }
     std::io::stdout().flush().ok();
     listener
@@ -550,8 +574,9 @@ pub async fn run(options: Options) -> Result<(), String> {
                 .await
         }
     };
-    if let Some(saver) = &saver {
-        saver.save(&shared).await;
+    // Everything acknowledged is on disk already; the rest is written before the end.
+    if let Some(log) = shared.cluster.wal() {
+        log.stop();
     }
     // Stops the registry (it is also stopped on any early return, when dropped).
     drop(integrated);
@@ -580,109 +605,6 @@ fn registry_dir_for(state: &Path) -> PathBuf {
     let mut dir = state.as_os_str().to_owned();
     dir.push(".registry");
     PathBuf::from(dir)
-}
-
-/// What happened to the state file at start.
-struct StateNote {
-    loaded: bool,
-    message: String,
-}
-
-/// Loads `path` into the seeded cluster if the file exists. A file that cannot be read or
-/// understood stops devcluster (rather than overwriting it with the demo seed).
-fn load_state_file(cluster: &mut Cluster, path: &Path) -> Result<StateNote, String> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(StateNote {
-                loaded: false,
-                message: format!(
-                    "{} does not exist yet: seeded the demo, saving there after writes",
-                    path.display()
-                ),
-            })
-        }
-        Err(err) => {
-            return Err(format!(
-                "cannot read the state file {}: {err}",
-                path.display()
-            ))
-        }
-    };
-    let state: Value = serde_json::from_slice(&bytes).map_err(|err| {
-        format!(
-            "the state file {} is not JSON ({err}); move it away to start from the demo seed",
-            path.display()
-        )
-    })?;
-    cluster.load_state(state).map_err(|err| {
-        format!(
-            "the state file {} cannot be loaded: {err}; move it away to start from the demo seed",
-            path.display()
-        )
-    })?;
-    Ok(StateNote {
-        loaded: true,
-        message: format!(
-            "loaded {} (resourceVersion {}), saving there after writes",
-            path.display(),
-            cluster.resource_version()
-        ),
-    })
-}
-
-/// Writes the cluster to the state file, one save at a time.
-#[derive(Clone)]
-struct StateSaver {
-    path: PathBuf,
-    /// The resourceVersion the file holds; held while saving, so saves never overlap.
-    saved: Arc<tokio::sync::Mutex<u64>>,
-}
-
-impl StateSaver {
-    /// Saves if the cluster moved on since the last save: snapshot under the cluster lock,
-    /// then write a temporary file and rename it over the old one (never a half-written file).
-    async fn save(&self, shared: &Shared) {
-        let mut saved = self.saved.lock().await;
-        let (version, state) = match shared.cluster.lock() {
-            Ok(cluster) if cluster.resource_version() != *saved => {
-                (cluster.resource_version(), cluster.save_state())
-            }
-            _ => return,
-        };
-        let path = self.path.clone();
-        match tokio::task::spawn_blocking(move || write_state(&path, &state)).await {
-            Ok(Ok(())) => *saved = version,
-            Ok(Err(err)) => eprintln!("devcluster: {err}"),
-            Err(err) => eprintln!("devcluster: saving the state was interrupted: {err}"),
-        }
-    }
-}
-
-fn write_state(path: &Path, state: &Value) -> Result<(), String> {
-    let failed =
-        |err: std::io::Error| format!("cannot save the state to {}: {err}", path.display());
-    let mut bytes = serde_json::to_vec_pretty(state)
-        .map_err(|err| format!("cannot serialize the state: {err}"))?;
-    bytes.push(b'\n');
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    let mut file = std::fs::File::create(&temporary).map_err(failed)?;
-    file.write_all(&bytes).map_err(failed)?;
-    file.sync_all().map_err(failed)?;
-    drop(file);
-    std::fs::rename(&temporary, path).map_err(failed)
-}
-
-/// Saves after writes: right after the first write following a quiet second, then at most
-/// once a second while writes keep coming.
-async fn save_after_writes(shared: Shared, saver: StateSaver) {
-    let mut changed = shared.changed.subscribe();
-    while changed.changed().await.is_ok() {
-        saver.save(&shared).await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
 }
 
 /// `GET /.well-known/oauth-authorization-server`: where to log in ("Log in with OpenShift").
@@ -823,8 +745,13 @@ async fn record_pushes(
             }
             Err(_) => return,
         };
+        // Reported once it is on disk.
+        let recorded = match (recorded, shared.cluster.synced().await) {
+            (Ok(_), Err(message)) => Err(message),
+            (recorded, _) => recorded.map(|_| ()),
+        };
         match recorded {
-            Ok(_) => println!(
+            Ok(()) => println!(
                 "registry push: {label} -> {} ({} ms)",
                 push.digest,
                 started.elapsed().as_millis()
@@ -931,6 +858,19 @@ async fn api(
         Some(job) => finish_import(&shared, *job, request.now_millis).await,
         None => response,
     };
+    // With --state: answered only once what the request changed, or could have seen, is on
+    // disk (etcd's order), so no client holds a version a crash could take back.
+    if reads_state(uri.path()) {
+        if let Err(message) = shared.cluster.synced().await {
+            let status = imagestream_devcluster::api::status(
+                500,
+                "InternalError",
+                format!("Internal error occurred: {message}"),
+                None,
+            );
+            return json_response(500, serde_json::to_vec(&status).unwrap_or_default());
+        }
+    }
     notify_watchers(&shared);
     if request.method != "GET" {
         let background = shared.clone();
@@ -942,9 +882,63 @@ async fn api(
     }
 }
 
-/// Tells open watches that the cluster moved on.
+/// Whether an API path's answer depends on the stored objects (`/version` and the OpenAPI
+/// documents do not: they need not wait for the state log).
+fn reads_state(path: &str) -> bool {
+    path != "/version" && !path.starts_with("/openapi/")
+}
+
+/// `GET /metrics`: the state log's figures in Prometheus' text format, as kube-apiserver and
+/// etcd serve theirs (`etcd_disk_wal_fsync_duration_seconds` and the like); for cluster
+/// administrators, like kube-apiserver's (others get its non-resource Forbidden).
+async fn metrics(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    let authorization = header_text(&headers, header::AUTHORIZATION);
+    let caller = match shared.cluster.lock() {
+        Ok(cluster) => match cluster.auth.authenticate(authorization.as_deref()) {
+            Ok(caller) if cluster.auth.is_cluster_admin(&caller) => Ok(()),
+            Ok(caller) => Err((
+                403,
+                "Forbidden",
+                format!(
+                    "forbidden: User {:?} cannot get path \"/metrics\"",
+                    caller.name
+                ),
+            )),
+            Err(()) => Err((401, "Unauthorized", "Unauthorized".to_owned())),
+        },
+        Err(_) => Err((
+            500,
+            "InternalError",
+            "Internal error occurred: cluster state is poisoned".to_owned(),
+        )),
+    };
+    if let Err((code, reason, message)) = caller {
+        let status = imagestream_devcluster::api::status(code, reason, message, None);
+        return json_response(code, serde_json::to_vec(&status).unwrap_or_default());
+    }
+    let mut text = String::new();
+    if let Some(log) = shared.cluster.wal() {
+        let figures = log.durability();
+        for (name, kind, help, value) in [
+            ("devcluster_state_log_fsyncs_total", "counter", "Appends to the state log, each one write and fdatasync shared by the changes that arrived meanwhile (group commit).", figures.fsyncs),
+            ("devcluster_state_log_records_total", "counter", "Records appended to the state log.", figures.records),
+            ("devcluster_state_log_compactions_total", "counter", "Snapshots written by compacting the state log.", figures.compactions),
+            ("devcluster_state_log_durable_resource_version", "gauge", "The newest resourceVersion on disk.", figures.durable_version),
+        ] {
+            text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+        }
+    }
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        text,
+    )
+        .into_response()
+}
+
+/// Tells open watches that the cluster moved on (with a state log: as far as is on disk).
 fn notify_watchers(shared: &Shared) {
-    let Ok(version) = shared.cluster.lock().map(|c| c.resource_version()) else {
+    let Ok(version) = shared.cluster.lock().map(|c| c.watchable_version()) else {
         return;
     };
     shared.changed.send_if_modified(|current| {
@@ -1088,7 +1082,7 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
                     if Instant::now() >= state.next_bookmark {
                         state.next_bookmark = Instant::now() + BOOKMARK_EVERY;
                         if state.watch.bookmarks {
-                            let version = state.shared.cluster.lock().map(|c| c.resource_version()).unwrap_or(state.since);
+                            let version = state.shared.cluster.lock().map(|c| c.watchable_version()).unwrap_or(state.since);
                             state.pending.push_back(encode_line(&state.watch.bookmark(version)));
                         }
                     }

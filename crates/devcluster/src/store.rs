@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Where an object lives.
@@ -104,6 +105,13 @@ pub struct Store {
     compacted_through: u64,
     changed: Vec<ObjectKey>,
     indexes: Vec<Index>,
+    /// Every change since the last [`Store::take_journal`], while a state log is kept
+    /// (`devcluster --state`): what goes into the log, in version order.
+    journal: Option<Vec<Change>>,
+    /// The newest version on disk, while a state log is kept: watches replay no change past
+    /// it, so no watcher sees a version a crash could take back (etcd's order: durable, then
+    /// visible). Set by the log writer without the cluster lock.
+    durable: Option<Arc<AtomicU64>>,
 }
 
 impl Default for Store {
@@ -124,6 +132,8 @@ impl Store {
             compacted_through: 0,
             changed: Vec::new(),
             indexes: Vec::new(),
+            journal: None,
+            durable: None,
         }
     }
 
@@ -172,6 +182,31 @@ impl Store {
     /// The latest resourceVersion handed out.
     pub fn resource_version(&self) -> u64 {
         self.resource_version
+    }
+
+    /// The newest resourceVersion watches replay: [`Store::resource_version`], or while a state
+    /// log is kept the newest one on disk (see [`Store::keep_journal`]).
+    pub fn watchable_version(&self) -> u64 {
+        match &self.durable {
+            Some(durable) => durable.load(Ordering::Acquire).min(self.resource_version),
+            None => self.resource_version,
+        }
+    }
+
+    /// From now on every change is also kept for [`Store::take_journal`], and watches replay
+    /// only the changes up to the version `durable` holds (which the log writer raises as
+    /// changes reach the disk).
+    pub fn keep_journal(&mut self, durable: Arc<AtomicU64>) {
+        self.journal = Some(Vec::new());
+        self.durable = Some(durable);
+    }
+
+    /// The changes since the last call, oldest first (none unless [`Store::keep_journal`]).
+    pub fn take_journal(&mut self) -> Vec<Change> {
+        self.journal
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The oldest resourceVersion a watch may still start from.
@@ -314,13 +349,18 @@ impl Store {
         Some(last)
     }
 
-    /// Changes after `since`, or `Err(oldest)` when some of them have been compacted away.
+    /// Changes after `since` up to [`Store::watchable_version`], or `Err(oldest)` when some of
+    /// them have been compacted away.
     pub fn changes_since(&self, since: u64) -> Result<impl Iterator<Item = &Change>, u64> {
         if since < self.compacted_through {
-            return Err(self.compacted_through + 1);
+            return Err(self.compacted_through.saturating_add(1));
         }
         let start = self.log.partition_point(|c| c.resource_version <= since);
-        Ok(self.log.range(start..))
+        let through = self.watchable_version();
+        Ok(self
+            .log
+            .range(start..)
+            .take_while(move |c| c.resource_version <= through))
     }
 
     /// The objects written or removed since the last call: what controllers look at next.
@@ -371,6 +411,9 @@ impl Store {
 
     fn record(&mut self, change: Change) {
         self.changed.push(change.key.clone());
+        if let Some(journal) = &mut self.journal {
+            journal.push(change.clone());
+        }
         if self.log.len() == self.log_capacity {
             if let Some(dropped) = self.log.pop_front() {
                 self.compacted_through = dropped.resource_version;
@@ -520,6 +563,50 @@ mod tests {
         store.replace_all(loaded, 9);
         assert_eq!(store.count("imagestreams", None), 1);
         assert_eq!(store.count("imagestreams", Some("z")), 1);
+    }
+
+    #[test]
+    fn a_journal_keeps_every_change_and_watches_wait_for_the_disk() {
+        let mut store = Store::with_log_capacity(2);
+        store.put(key("ns", "before"), json!({"metadata": {}}));
+        assert!(
+            store.take_journal().is_empty(),
+            "nothing kept before it starts"
+        );
+        let durable = Arc::new(AtomicU64::new(1));
+        store.keep_journal(durable.clone());
+        for name in ["a", "b", "c"] {
+            store.put(key("ns", name), json!({"metadata": {}}));
+        }
+        store.remove(&key("ns", "a"));
+        let journal = store.take_journal();
+        let kept: Vec<(u64, ChangeType)> = journal
+            .iter()
+            .map(|c| (c.resource_version, c.change))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (2, ChangeType::Added),
+                (3, ChangeType::Added),
+                (4, ChangeType::Added),
+                (5, ChangeType::Deleted)
+            ],
+            "all of them, more than the watch log holds"
+        );
+        assert!(store.take_journal().is_empty());
+        // Watches see nothing past the version on disk.
+        assert_eq!(store.watchable_version(), 1);
+        durable.store(4, Ordering::Release);
+        assert_eq!(store.watchable_version(), 4);
+        let seen: Vec<u64> = store
+            .changes_since(3)
+            .unwrap()
+            .map(|c| c.resource_version)
+            .collect();
+        assert_eq!(seen, [4]);
+        durable.store(9, Ordering::Release);
+        assert_eq!(store.watchable_version(), 5, "never past the counter");
     }
 
     #[test]

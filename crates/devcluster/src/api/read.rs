@@ -325,7 +325,8 @@ impl Cluster {
             };
             events.push(make(event_type, &change.object, change.resource_version));
         }
-        (events, last.max(self.store.resource_version()), false)
+        // Up to what watches may see: with a state log, changes not yet on disk come later.
+        (events, last.max(self.store.watchable_version()), false)
     }
 }
 

@@ -288,6 +288,15 @@ pub fn tools_available() -> bool {
     false
 }
 
+/// The `Authorization` header of a demo user.
+pub fn bearer(user: &str) -> String {
+    let user = imagestream_devcluster::seed::DEMO_USERS
+        .iter()
+        .find(|u| u.name == user)
+        .expect("demo user");
+    format!("Bearer {}", user.token)
+}
+
 /// A running `devcluster` binary, killed (SIGKILL) when dropped.
 pub struct Devcluster {
     process: Child,

@@ -42,6 +42,41 @@ pub struct ImageTarget {
     pub import_policy: TagImportPolicy,
     /// Requested reference policy, if any.
     pub reference_policy: Option<TagReferencePolicy>,
+    /// `includeManifest` as requested (echoed in the response's spec).
+    pub include_manifest: bool,
+}
+
+impl ImageTarget {
+    /// This target as the response's `spec.images[i]` (or `spec.repository`) shows it: the
+    /// request after the server's defaulting (openshift-apiserver's v1 defaults: the import
+    /// mode the cluster uses, `Legacy`, and a `Source` reference policy), `to` defaulted to
+    /// the tag of `from` for an image (the same defaults file).
+    fn spec(&self, repository: bool) -> Value {
+        let mut import_policy = self.import_policy.clone();
+        if import_policy
+            .import_mode
+            .as_deref()
+            .is_none_or(str::is_empty)
+        {
+            import_policy.import_mode = Some("Legacy".into());
+        }
+        let mut reference_policy = self.reference_policy.clone().unwrap_or_default();
+        if reference_policy.policy_type.is_empty() {
+            reference_policy.policy_type = "Source".into();
+        }
+        let mut spec = json!({
+            "from": {"kind": "DockerImage", "name": self.from},
+            "importPolicy": import_policy,
+            "referencePolicy": reference_policy,
+        });
+        if let (false, Some(to)) = (repository, &self.to) {
+            spec["to"] = json!({"name": to});
+        }
+        if self.include_manifest {
+            spec["includeManifest"] = json!(true);
+        }
+        spec
+    }
 }
 
 /// A pending import: what to ask the registries, and where to put the answers.
@@ -57,6 +92,8 @@ pub struct ImportJob {
     repository: Option<ImageTarget>,
     /// Started by the import controller rather than by a client.
     pub from_controller: bool,
+    /// The uid the server gives the ImageStreamImport object it answers with.
+    uid: String,
 }
 
 /// The outcome of resolving one image.
@@ -406,7 +443,10 @@ impl Cluster {
             )
         })?;
         let name = stream.metadata.name().to_owned();
-        if self.store.get(&stream_key(namespace, &name)).is_some() {
+        let mut value = value;
+        if let Some(existing) = self.store.get(&stream_key(namespace, &name)).cloned() {
+            // Tags tracking an imported or pushed tag follow it.
+            self.resolve_tag_references(Some(&existing), &mut value, now)?;
             let stored = self.store.put(stream_key(namespace, &name), value);
             Ok(self.present(Self::stream_resource(), &stored))
         } else {
@@ -495,6 +535,7 @@ impl Cluster {
             return invalid(isi, &name, &errors);
         }
         let job = ImportJob {
+            uid: self.new_uid(&name),
             namespace,
             name,
             persist,
@@ -586,11 +627,22 @@ impl Cluster {
             }
             Err(failure) => json!({"status": *failure.status}),
         });
+        // The real server answers with the whole request object (openshift-apiserver's
+        // imagestreamimport REST Create returns the ImageStreamImport it was given, its
+        // metadata filled as for any create and its status set): clients such as `oc new-app`
+        // read `spec.images[i]` next to `status.images[i]`.
+        let mut spec = json!({"import": job.persist});
+        if !job.images.is_empty() {
+            spec["images"] = job.images.iter().map(|t| t.spec(false)).collect();
+        }
+        if let Some(repository) = &job.repository {
+            spec["repository"] = repository.spec(true);
+        }
         let mut response = json!({
             "kind": "ImageStreamImport",
             "apiVersion": "image.openshift.io/v1",
-            "metadata": {"name": job.name, "namespace": job.namespace, "creationTimestamp": null},
-            "spec": {"import": job.persist},
+            "metadata": {"name": job.name, "namespace": job.namespace, "uid": job.uid, "creationTimestamp": format_rfc3339(now)},
+            "spec": spec,
             "status": {},
         });
         if !job.persist {
@@ -810,13 +862,16 @@ impl Cluster {
                         to: Some(tag.name.clone()),
                         import_policy: tag.import_policy.clone().unwrap_or_default(),
                         reference_policy: tag.reference_policy.clone(),
+                        include_manifest: false,
                     })
                 })
                 .collect();
             if images.is_empty() {
                 continue;
             }
+            let uid = self.new_uid(&name);
             jobs.push(ImportJob {
+                uid,
                 namespace,
                 name,
                 persist: true,
@@ -1170,10 +1225,24 @@ impl Cluster {
                         .collect::<Vec<_>>()
                 })
                 .collect();
-            let _ = query;
+            let meta = json!({"resourceVersion": self.resource_version().to_string()});
+            if Self::wants_table(request) {
+                let rows: Vec<&Value> = items.iter().collect();
+                let include = query.get("includeObject").unwrap_or("Metadata");
+                return ApiResponse::json(
+                    200,
+                    &crate::table::table(
+                        "ImageStreamTag",
+                        &rows,
+                        request.now_millis,
+                        include,
+                        meta,
+                    ),
+                );
+            }
             return ApiResponse::json(
                 200,
-                &json!({"kind": "ImageStreamTagList", "apiVersion": "image.openshift.io/v1", "metadata": {"resourceVersion": self.resource_version().to_string()}, "items": items}),
+                &json!({"kind": "ImageStreamTagList", "apiVersion": "image.openshift.io/v1", "metadata": meta, "items": items}),
             );
         }
         let full_name = match verb {
@@ -1205,6 +1274,20 @@ impl Cluster {
                     return not_found(resource, &full_name);
                 };
                 match self.stream_tag(&stream, &tag) {
+                    Some(istag) if Self::wants_table(request) => {
+                        let include = query.get("includeObject").unwrap_or("Metadata");
+                        let meta = json!({"resourceVersion": stream.metadata.resource_version});
+                        ApiResponse::json(
+                            200,
+                            &crate::table::table(
+                                "ImageStreamTag",
+                                &[&istag],
+                                request.now_millis,
+                                include,
+                                meta,
+                            ),
+                        )
+                    }
                     Some(istag) => ApiResponse::json(200, &istag),
                     None => not_found(resource, &full_name),
                 }
@@ -1255,7 +1338,7 @@ impl Cluster {
                     Err(err) => return failure(500, "InternalError", err.to_string(), None),
                 };
                 let stored = if stream.metadata.resource_version.is_some() {
-                    self.update_stream_value(&namespace, &stream_name, value)
+                    self.update_stream_value(&namespace, &stream_name, value, request.now_millis)
                 } else {
                     self.create_object(
                         Self::stream_resource(),
@@ -1296,7 +1379,8 @@ impl Cluster {
                     Ok(value) => value,
                     Err(err) => return failure(500, "InternalError", err.to_string(), None),
                 };
-                match self.update_stream_value(&namespace, &stream_name, value) {
+                match self.update_stream_value(&namespace, &stream_name, value, request.now_millis)
+                {
                     Ok(_) => ApiResponse::json(
                         200,
                         &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": full_name, "group": "image.openshift.io", "kind": "imagestreamtags"}}),
@@ -1319,6 +1403,7 @@ impl Cluster {
         namespace: &str,
         name: &str,
         mut value: Value,
+        now: i64,
     ) -> Result<Value, ApiResponse> {
         let Some(existing) = self.store.get(&stream_key(namespace, name)).cloned() else {
             return Err(not_found(Self::stream_resource(), name));
@@ -1332,6 +1417,7 @@ impl Cluster {
             value["metadata"]["generation"] = json!(generation);
             stamp_tag_generations(&mut value, generation, existing.get("spec"));
         }
+        self.resolve_tag_references(Some(&existing), &mut value, now)?;
         let stored = self.store.put(stream_key(namespace, name), value);
         Ok((*stored).clone())
     }
@@ -1570,6 +1656,7 @@ fn parse_target(
             to,
             import_policy,
             reference_policy,
+            include_manifest: spec.get("includeManifest") == Some(&Value::Bool(true)),
         }),
         _ => Err(errors),
     }

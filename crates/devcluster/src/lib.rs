@@ -15,13 +15,16 @@ pub mod oauth;
 pub mod openapi;
 pub mod patch;
 pub mod persist;
+pub mod printers;
 pub mod registry;
 #[cfg(feature = "server")]
 pub mod registry_http;
 pub mod resources;
+pub mod roles;
 pub mod seed;
 pub mod selector;
 pub mod store;
 pub mod table;
+mod tag_references;
 
 pub use api::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};

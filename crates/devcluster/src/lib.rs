@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+mod image_tags;
 pub mod images;
 #[cfg(feature = "server")]
 pub mod integrated_registry;

@@ -325,7 +325,6 @@ mod tests {
             "ns"
         ));
         let mut reset = a.clone();
-        a.clone().generation = Some(Some(3));
         let mut before = a.clone();
         before.generation = Some(Some(3));
         reset.generation = Some(Some(0));

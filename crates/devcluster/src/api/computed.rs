@@ -174,10 +174,7 @@ impl Cluster {
                     },
                     "Background",
                 ) {
-                    Some(_) => ApiResponse::json(
-                        200,
-                        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": name, "group": "project.openshift.io", "kind": "projects"}}),
-                    ),
+                    Some(_) => super::deleted(&name, "project.openshift.io", "projects"),
                     None => not_found(resource, &name),
                 }
             }
@@ -372,18 +369,10 @@ impl Cluster {
                 None => not_found(resource, &name),
             },
             "delete" => match self.auth.revoke_token_object(&name) {
-                Some(_) => ApiResponse::json(
-                    200,
-                    &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": name, "group": "oauth.openshift.io", "kind": "oauthaccesstokens"}}),
-                ),
+                Some(_) => super::deleted(&name, "oauth.openshift.io", "oauthaccesstokens"),
                 None => not_found(resource, &name),
             },
-            _ => failure(
-                405,
-                "MethodNotAllowed",
-                "the server does not allow this method on the requested resource",
-                Some(json!({})),
-            ),
+            _ => super::method_not_allowed(),
         }
     }
 }

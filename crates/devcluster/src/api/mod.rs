@@ -132,6 +132,25 @@ pub(crate) fn failure(
     ApiResponse::json(code, &status(code, reason, message, details))
 }
 
+/// The `Status` Success that a DELETE answers for resources that do not return the deleted
+/// object (the generic registry's answer): `details` name the object, its group and resource.
+pub(crate) fn deleted(name: &str, group: &str, resource: &str) -> ApiResponse {
+    ApiResponse::json(
+        200,
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": name, "group": group, "kind": resource}}),
+    )
+}
+
+/// 405 for a verb the resource does not take, in kube-apiserver's words.
+pub(crate) fn method_not_allowed() -> ApiResponse {
+    failure(
+        405,
+        "MethodNotAllowed",
+        "the server does not allow this method on the requested resource",
+        Some(json!({})),
+    )
+}
+
 pub(crate) fn not_found(resource: &Resource, name: &str) -> ApiResponse {
     failure(
         404,
@@ -383,23 +402,11 @@ impl Cluster {
             ("PATCH", true) => "patch",
             ("DELETE", true) => "delete",
             ("DELETE", false) => "deletecollection",
-            _ => {
-                return failure(
-                    405,
-                    "MethodNotAllowed",
-                    "the server does not allow this method on the requested resource",
-                    Some(json!({})),
-                )
-            }
+            _ => return method_not_allowed(),
         };
         let resource = target.resource;
         if !resource.allows(verb) {
-            return failure(
-                405,
-                "MethodNotAllowed",
-                "the server does not allow this method on the requested resource",
-                Some(json!({})),
-            );
+            return method_not_allowed();
         }
         if let Err(denied) = self.authorize(caller, verb, &target) {
             return denied;

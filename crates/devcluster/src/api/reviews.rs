@@ -47,15 +47,14 @@ impl Attributes {
         }
     }
 
+    /// Whether `rule` allows these attributes.
+    fn allowed_by(&self, rule: &Rule) -> bool {
+        roles::allows(rule, &self.group, &self.resource, &self.verb, &self.name)
+    }
+
     /// `spec.resourceAttributes` of a Kubernetes review.
     fn from_kube(attributes: &Value) -> Self {
-        let text = |key: &str| {
-            attributes
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let text = |key: &str| text_at(attributes, key);
         let subresource = text("subresource");
         Attributes {
             verb: text("verb"),
@@ -72,13 +71,7 @@ impl Attributes {
 
     /// The inline `Action` of an OpenShift review.
     fn from_openshift(action: &Value) -> Self {
-        let text = |key: &str| {
-            action
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let text = |key: &str| text_at(action, key);
         Attributes {
             verb: text("verb"),
             group: text("resourceAPIGroup"),
@@ -127,15 +120,7 @@ impl Cluster {
                 return Some(roles::cluster_reason(binding, role, group));
             }
         }
-        let allows = |rule: &Rule| {
-            roles::allows(
-                rule,
-                &attributes.group,
-                &attributes.resource,
-                &attributes.verb,
-                &attributes.name,
-            )
-        };
+        let allows = |rule: &Rule| attributes.allowed_by(rule);
         for binding in roles::AUTHENTICATED {
             if in_group(binding.group) && binding.rules.iter().any(allows) {
                 return Some(roles::cluster_reason(
@@ -197,16 +182,7 @@ impl Cluster {
         };
         let spec = review.get("spec").cloned().unwrap_or(json!({}));
         let user = spec.get("user").and_then(Value::as_str).unwrap_or_default();
-        let groups: Vec<String> = spec
-            .get("groups")
-            .and_then(Value::as_array)
-            .map(|groups| {
-                groups
-                    .iter()
-                    .filter_map(|g| g.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let groups = groups_in(&spec);
         if user.is_empty() && groups.is_empty() {
             let error = FieldError::invalid(
                 "spec.user",
@@ -278,13 +254,7 @@ impl Cluster {
                 self.decide(subject, &attributes)
             }
             (_, Some(attributes)) => {
-                let text = |key: &str| {
-                    attributes
-                        .get(key)
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned()
-                };
+                let text = |key: &str| text_at(attributes, key);
                 self.decide_path(subject, &text("verb"), &text("path"))
             }
             _ => None,
@@ -409,14 +379,10 @@ impl Cluster {
         target: &Target,
         request: &ApiRequest,
     ) -> ApiResponse {
-        let review = match Self::body(request) {
-            Ok(review) => review,
+        let (review, mut attributes) = match openshift_action(target.resource, request) {
+            Ok(parsed) => parsed,
             Err(response) => return response,
         };
-        let mut attributes = Attributes::from_openshift(&review);
-        if let Err(response) = validate_action(target.resource, &review, &attributes) {
-            return response;
-        }
         if let Some(namespace) = &target.namespace {
             attributes.namespace = namespace.clone();
         }
@@ -424,15 +390,7 @@ impl Cluster {
             .get("user")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let groups: Vec<String> = review
-            .get("groups")
-            .and_then(Value::as_array)
-            .map(|g| {
-                g.iter()
-                    .filter_map(|g| g.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let groups = groups_in(&review);
         let personal = user.is_empty() && groups.is_empty();
         if !personal {
             if let Err(denied) =
@@ -519,14 +477,10 @@ impl Cluster {
         target: &Target,
         request: &ApiRequest,
     ) -> ApiResponse {
-        let review = match Self::body(request) {
-            Ok(review) => review,
+        let (_, mut attributes) = match openshift_action(target.resource, request) {
+            Ok(parsed) => parsed,
             Err(response) => return response,
         };
-        let mut attributes = Attributes::from_openshift(&review);
-        if let Err(response) = validate_action(target.resource, &review, &attributes) {
-            return response;
-        }
         match &target.namespace {
             Some(namespace) => attributes.namespace = namespace.clone(),
             None => {
@@ -537,15 +491,7 @@ impl Cluster {
                 }
             }
         }
-        let allows = |rule: &Rule| {
-            roles::allows(
-                rule,
-                &attributes.group,
-                &attributes.resource,
-                &attributes.verb,
-                &attributes.name,
-            )
-        };
+        let allows = |rule: &Rule| attributes.allowed_by(rule);
         let mut users: BTreeSet<String> = BTreeSet::from(["system:admin".to_owned()]);
         if !attributes.namespace.is_empty() {
             for (name, record) in self.auth.users() {
@@ -584,8 +530,42 @@ impl Cluster {
     }
 }
 
+/// The string at `key` of `object`, empty when missing.
+fn text_at(object: &Value, key: &str) -> String {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The body of an OpenShift review and its inline `Action`, once valid.
+fn openshift_action(
+    resource: &Resource,
+    request: &ApiRequest,
+) -> Result<(Value, Attributes), ApiResponse> {
+    let review = Cluster::body(request)?;
+    let attributes = Attributes::from_openshift(&review);
+    validate_action(resource, &review, &attributes)?;
+    Ok((review, attributes))
+}
+
+/// The `groups` a review names.
+fn groups_in(review: &Value) -> Vec<String> {
+    review
+        .get("groups")
+        .and_then(Value::as_array)
+        .map(|groups| {
+            groups
+                .iter()
+                .filter_map(|g| g.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// OpenShift's ValidateSubjectAccessReview / ValidateResourceAccessReview: a verb, and a
-/// resource unless the action is about a path; a local review's namespace must be the URL's.
+/// resource unless the action is about a path.
 fn validate_action(
     resource: &Resource,
     review: &Value,

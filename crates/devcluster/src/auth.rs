@@ -90,6 +90,27 @@ impl Auth {
         }
     }
 
+    /// Every token as an OAuthAccessToken: (object name, user). The name is what `oc logout`
+    /// deletes: for a `sha256~` token, `sha256~` and the unpadded base64url SHA-256 of what
+    /// follows (oc's tokenToObjectName and the oauth-apiserver's storage agree on it); any
+    /// other token is its own name.
+    pub fn token_objects(&self) -> impl Iterator<Item = (String, &str)> {
+        self.tokens
+            .iter()
+            .map(|(token, user)| (token_object_name(token), user.as_str()))
+    }
+
+    /// Deletes the token whose OAuthAccessToken is named `name`; its user, if there was one.
+    /// The token no longer authenticates anyone.
+    pub fn revoke_token_object(&mut self, name: &str) -> Option<String> {
+        let token = self
+            .tokens
+            .keys()
+            .find(|token| token_object_name(token) == name)?
+            .clone();
+        self.tokens.remove(&token)
+    }
+
     /// Resolves the `Authorization` header. `Err(())` means 401 Unauthorized.
     #[allow(clippy::result_unit_err)]
     pub fn authenticate(&self, authorization: Option<&str>) -> Result<Caller, ()> {
@@ -143,6 +164,19 @@ impl Auth {
         };
         self.access(caller, namespace)
             .is_some_and(|have| have >= needed)
+    }
+}
+
+/// The OAuthAccessToken name of a bearer token (see [`Auth::token_objects`]).
+pub fn token_object_name(token: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    match token.strip_prefix("sha256~") {
+        Some(secret) => format!(
+            "sha256~{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(secret))
+        ),
+        None => token.to_owned(),
     }
 }
 

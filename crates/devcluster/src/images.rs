@@ -1,13 +1,11 @@
 //! The image side of the cluster (API.md §1.3–§1.6, §3, §6): ImageStreamImport in two steps
-//! (the registries are asked outside any lock, then the result is applied), the virtual
-//! imagestreamtags and imagestreamimages, images pushed to the integrated registry, and the
-//! controllers the console depends on: import of new spec tags, image triggers writing the
-//! resolved pull spec into Deployments, and a small deployment controller.
+//! (the registries are asked outside any lock, then the result is applied), images pushed to
+//! the integrated registry, and the controllers the console depends on: import of new spec
+//! tags, image triggers writing the resolved pull spec into Deployments, and a small
+//! deployment controller. The virtual imagestreamtags and imagestreamimages are in
+//! `image_tags.rs`.
 
-use crate::api::{
-    bad_request, failure, invalid, not_found, stamp_tag_generations, ApiRequest, ApiResponse,
-    Cluster, Target,
-};
+use crate::api::{failure, invalid, not_found, ApiRequest, ApiResponse, Cluster, Target};
 use crate::registry::{ImageSource, ImportFailure, ResolveRequest, ResolvedImage};
 use crate::resources;
 use crate::store::{ObjectKey, Store};
@@ -42,6 +40,41 @@ pub struct ImageTarget {
     pub import_policy: TagImportPolicy,
     /// Requested reference policy, if any.
     pub reference_policy: Option<TagReferencePolicy>,
+    /// `includeManifest` as requested (echoed in the response's spec).
+    pub include_manifest: bool,
+}
+
+impl ImageTarget {
+    /// This target as the response's `spec.images[i]` (or `spec.repository`) shows it: the
+    /// request after the server's defaulting (openshift-apiserver's v1 defaults: the import
+    /// mode the cluster uses, `Legacy`, and a `Source` reference policy), `to` defaulted to
+    /// the tag of `from` for an image (the same defaults file).
+    fn spec(&self, repository: bool) -> Value {
+        let mut import_policy = self.import_policy.clone();
+        if import_policy
+            .import_mode
+            .as_deref()
+            .is_none_or(str::is_empty)
+        {
+            import_policy.import_mode = Some("Legacy".into());
+        }
+        let mut reference_policy = self.reference_policy.clone().unwrap_or_default();
+        if reference_policy.policy_type.is_empty() {
+            reference_policy.policy_type = "Source".into();
+        }
+        let mut spec = json!({
+            "from": {"kind": "DockerImage", "name": self.from},
+            "importPolicy": import_policy,
+            "referencePolicy": reference_policy,
+        });
+        if let (false, Some(to)) = (repository, &self.to) {
+            spec["to"] = json!({"name": to});
+        }
+        if self.include_manifest {
+            spec["includeManifest"] = json!(true);
+        }
+        spec
+    }
 }
 
 /// A pending import: what to ask the registries, and where to put the answers.
@@ -57,6 +90,8 @@ pub struct ImportJob {
     repository: Option<ImageTarget>,
     /// Started by the import controller rather than by a client.
     pub from_controller: bool,
+    /// The uid the server gives the ImageStreamImport object it answers with.
+    uid: String,
 }
 
 /// The outcome of resolving one image.
@@ -209,7 +244,7 @@ fn owner_uids(key: &ObjectKey, object: &Value) -> Vec<String> {
         .collect()
 }
 
-fn stream_key(namespace: &str, name: &str) -> ObjectKey {
+pub(crate) fn stream_key(namespace: &str, name: &str) -> ObjectKey {
     ObjectKey {
         resource: "imagestreams",
         namespace: namespace.to_owned(),
@@ -342,7 +377,7 @@ fn collapse_empty_status_tags(stream: &mut ImageStream) {
     }
 }
 
-fn spec_tag_mut<'a>(stream: &'a mut ImageStream, tag: &str) -> &'a mut TagReference {
+pub(crate) fn spec_tag_mut<'a>(stream: &'a mut ImageStream, tag: &str) -> &'a mut TagReference {
     let spec = stream.spec.get_or_insert_with(Default::default);
     let tags = spec.tags.get_or_insert_with(Vec::new);
     tags.sort_by(|a, b| a.name.cmp(&b.name));
@@ -380,12 +415,12 @@ fn observed_generation(stream: &ImageStream, tag: &str) -> i64 {
 }
 
 impl Cluster {
-    fn load_stream(&self, namespace: &str, name: &str) -> Option<ImageStream> {
+    pub(crate) fn load_stream(&self, namespace: &str, name: &str) -> Option<ImageStream> {
         let stored = self.store.get(&stream_key(namespace, name))?;
         serde_json::from_value((**stored).clone()).ok()
     }
 
-    fn stream_resource() -> &'static resources::Resource {
+    pub(crate) fn stream_resource() -> &'static resources::Resource {
         resources::find("image.openshift.io", "v1", "imagestreams")
             .expect("imagestreams are served")
     }
@@ -406,7 +441,10 @@ impl Cluster {
             )
         })?;
         let name = stream.metadata.name().to_owned();
-        if self.store.get(&stream_key(namespace, &name)).is_some() {
+        let mut value = value;
+        if let Some(existing) = self.store.get(&stream_key(namespace, &name)).cloned() {
+            // Tags tracking an imported or pushed tag follow it.
+            self.resolve_tag_references(Some(&existing), &mut value, now)?;
             let stored = self.store.put(stream_key(namespace, &name), value);
             Ok(self.present(Self::stream_resource(), &stored))
         } else {
@@ -416,28 +454,45 @@ impl Cluster {
         }
     }
 
-    fn store_image(&mut self, resolved: &ResolvedImage, managed: bool) {
+    /// Stores the Image of `resolved` unless it is known, and returns the stored Image without
+    /// its raw manifest and config: what the ImageStreamImport response shows (upstream's
+    /// `importSuccessful` creates the Image and answers with the created object, its
+    /// creationTimestamp and uid set).
+    fn store_image(&mut self, resolved: &ResolvedImage, managed: bool, now: i64) -> Value {
         let key = ObjectKey {
             resource: "images",
             namespace: String::new(),
             name: resolved.digest.clone(),
         };
-        if self.store.get(&key).is_some() {
-            return;
+        let stored = match self.store.get(&key) {
+            Some(stored) => (**stored).clone(),
+            None => {
+                let mut image = serde_json::to_value(&resolved.image).unwrap_or_else(|_| json!({}));
+                image["kind"] = json!("Image");
+                image["apiVersion"] = json!("image.openshift.io/v1");
+                image["metadata"]["name"] = json!(resolved.digest);
+                image["metadata"]["uid"] = json!(self.new_uid(&resolved.digest));
+                image["metadata"]["creationTimestamp"] = json!(format_rfc3339(now));
+                image["dockerImageMetadataVersion"] = json!("1.0");
+                image["dockerImageManifest"] = json!(resolved.raw_manifest);
+                if let Some(config) = &resolved.raw_config {
+                    image["dockerImageConfig"] = json!(config);
+                }
+                if managed {
+                    if !image["metadata"]["annotations"].is_object() {
+                        image["metadata"]["annotations"] = json!({});
+                    }
+                    image["metadata"]["annotations"]["openshift.io/image.managed"] = json!("true");
+                }
+                (*self.store.put(key, image)).clone()
+            }
+        };
+        let mut shown = stored;
+        if let Some(map) = shown.as_object_mut() {
+            map.remove("dockerImageManifest");
+            map.remove("dockerImageConfig");
         }
-        let mut image = serde_json::to_value(&resolved.image).unwrap_or_else(|_| json!({}));
-        image["kind"] = json!("Image");
-        image["apiVersion"] = json!("image.openshift.io/v1");
-        image["metadata"]["name"] = json!(resolved.digest);
-        image["dockerImageMetadataVersion"] = json!("1.0");
-        image["dockerImageManifest"] = json!(resolved.raw_manifest);
-        if let Some(config) = &resolved.raw_config {
-            image["dockerImageConfig"] = json!(config);
-        }
-        if managed {
-            image["metadata"]["annotations"] = json!({"openshift.io/image.managed": "true"});
-        }
-        self.store.put(key, image);
+        shown
     }
 
     /// `POST imagestreamimports`: validates the request and returns the job the server must
@@ -495,6 +550,7 @@ impl Cluster {
             return invalid(isi, &name, &errors);
         }
         let job = ImportJob {
+            uid: self.new_uid(&name),
             namespace,
             name,
             persist,
@@ -586,11 +642,22 @@ impl Cluster {
             }
             Err(failure) => json!({"status": *failure.status}),
         });
+        // The real server answers with the whole request object (openshift-apiserver's
+        // imagestreamimport REST Create returns the ImageStreamImport it was given, its
+        // metadata filled as for any create and its status set): clients such as `oc new-app`
+        // read `spec.images[i]` next to `status.images[i]`.
+        let mut spec = json!({"import": job.persist});
+        if !job.images.is_empty() {
+            spec["images"] = job.images.iter().map(|t| t.spec(false)).collect();
+        }
+        if let Some(repository) = &job.repository {
+            spec["repository"] = repository.spec(true);
+        }
         let mut response = json!({
             "kind": "ImageStreamImport",
             "apiVersion": "image.openshift.io/v1",
-            "metadata": {"name": job.name, "namespace": job.namespace, "creationTimestamp": null},
-            "spec": {"import": job.persist},
+            "metadata": {"name": job.name, "namespace": job.namespace, "uid": job.uid, "creationTimestamp": format_rfc3339(now)},
+            "spec": spec,
             "status": {},
         });
         if !job.persist {
@@ -652,9 +719,11 @@ impl Cluster {
                 .map(|(target, result)| (target, target.to.clone(), result)),
         );
         let mut tagged = false;
+        let mut stored_images: BTreeMap<String, Value> = BTreeMap::new();
         for (target, to, result) in outcomes {
             if let Ok(resolved) = result {
-                self.store_image(resolved, false);
+                let image = self.store_image(resolved, false, now);
+                stored_images.insert(resolved.digest.clone(), image);
             }
             let Some(tag) = to else { continue };
             tagged = true;
@@ -713,14 +782,27 @@ impl Cluster {
             response["status"]["import"] = stored;
         }
         image_statuses.iter_mut().for_each(|status| {
-            if let Some(image) = status.get_mut("image").and_then(Value::as_object_mut) {
-                image.remove("dockerImageManifest");
-                image.remove("dockerImageConfig");
+            let digest = status
+                .pointer("/image/metadata/name")
+                .and_then(Value::as_str)
+                .and_then(|digest| stored_images.get(digest));
+            if let Some(stored) = digest {
+                status["image"] = stored.clone();
             }
         });
         response["spec"]["import"] = json!(true);
         response["status"]["images"] = json!(image_statuses);
-        if let Some(repository) = repository_status {
+        if let Some(mut repository) = repository_status {
+            for status in repository["images"].as_array_mut().into_iter().flatten() {
+                let stored = status
+                    .pointer("/image/metadata/name")
+                    .and_then(Value::as_str)
+                    .and_then(|digest| stored_images.get(digest))
+                    .cloned();
+                if let Some(stored) = stored {
+                    status["image"] = stored;
+                }
+            }
             response["status"]["repository"] = repository;
         }
         // Triggers follow the new images at once, as the controllers would.
@@ -810,13 +892,16 @@ impl Cluster {
                         to: Some(tag.name.clone()),
                         import_policy: tag.import_policy.clone().unwrap_or_default(),
                         reference_policy: tag.reference_policy.clone(),
+                        include_manifest: false,
                     })
                 })
                 .collect();
             if images.is_empty() {
                 continue;
             }
+            let uid = self.new_uid(&name);
             jobs.push(ImportJob {
+                uid,
                 namespace,
                 name,
                 persist: true,
@@ -846,7 +931,7 @@ impl Cluster {
         resolved: &ResolvedImage,
         now: i64,
     ) -> Result<Value, ApiResponse> {
-        self.store_image(resolved, true);
+        self.store_image(resolved, true, now);
         let existing = self.load_stream(namespace, name);
         let mut stream = existing.unwrap_or_else(|| {
             let mut stream = ImageStream::default();
@@ -1140,310 +1225,6 @@ impl Cluster {
             self.store.put(key, updated);
         }
     }
-
-    /// `imagestreamtags`: get, list, create, update, delete through the stream.
-    pub(crate) fn image_stream_tags(
-        &mut self,
-        verb: &str,
-        target: &Target,
-        request: &ApiRequest,
-        query: &crate::api::QueryParams,
-    ) -> ApiResponse {
-        let namespace = target.namespace.clone().unwrap_or_default();
-        let resource = target.resource;
-        if verb == "list" {
-            let items: Vec<Value> = self
-                .store
-                .list("imagestreams", Some(&namespace))
-                .filter_map(|(_, stored)| {
-                    serde_json::from_value::<ImageStream>(
-                        self.present(Self::stream_resource(), stored),
-                    )
-                    .ok()
-                })
-                .flat_map(|stream| {
-                    stream
-                        .status_tags()
-                        .iter()
-                        .filter(|t| !t.events().is_empty())
-                        .filter_map(|t| self.stream_tag(&stream, &t.tag))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            let _ = query;
-            return ApiResponse::json(
-                200,
-                &json!({"kind": "ImageStreamTagList", "apiVersion": "image.openshift.io/v1", "metadata": {"resourceVersion": self.resource_version().to_string()}, "items": items}),
-            );
-        }
-        let full_name = match verb {
-            "create" => match Self::body(request) {
-                Ok(body) => body
-                    .pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                Err(response) => return response,
-            },
-            _ => target.name.clone().unwrap_or_default(),
-        };
-        let Some((stream_name, tag)) = full_name.split_once(':').filter(|(s, t)| {
-            !s.is_empty() && !t.is_empty() && !t.contains(':') && !full_name.contains('@')
-        }) else {
-            return bad_request("ImageStreamTags must be retrieved with <name>:<tag>");
-        };
-        let (stream_name, tag) = (stream_name.to_owned(), tag.to_owned());
-        let existing = self.load_stream(&namespace, &stream_name);
-        match verb {
-            "get" => {
-                let Some(stored) = self.store.get(&stream_key(&namespace, &stream_name)) else {
-                    return not_found(resource, &full_name);
-                };
-                let Ok(stream) = serde_json::from_value::<ImageStream>(
-                    self.present(Self::stream_resource(), stored),
-                ) else {
-                    return not_found(resource, &full_name);
-                };
-                match self.stream_tag(&stream, &tag) {
-                    Some(istag) => ApiResponse::json(200, &istag),
-                    None => not_found(resource, &full_name),
-                }
-            }
-            "create" | "update" | "patch" => {
-                let body = match Self::body(request) {
-                    Ok(body) => body,
-                    Err(response) => return response,
-                };
-                let Some(tag_ref) = body.get("tag").filter(|t| !t.is_null()) else {
-                    return invalid(resource, &full_name, &[FieldError::required("tag", "")]);
-                };
-                let mut spec_tag: TagReference = match serde_json::from_value(tag_ref.clone()) {
-                    Ok(spec) => spec,
-                    Err(err) => {
-                        return bad_request(format!("tag is not a valid TagReference: {err}"))
-                    }
-                };
-                spec_tag.name = tag.clone();
-                let mut stream = match existing {
-                    Some(stream) => stream,
-                    None if verb == "create" => {
-                        let mut stream = ImageStream::default();
-                        stream.metadata.name = Some(stream_name.clone());
-                        stream.metadata.namespace = Some(namespace.clone());
-                        stream
-                    }
-                    None => return not_found(resource, &full_name),
-                };
-                let exists = stream.spec_tags().iter().any(|t| t.name == tag);
-                if verb == "create" && exists {
-                    return failure(
-                        409,
-                        "AlreadyExists",
-                        format!("{} {full_name:?} already exists", resource.qualified()),
-                        Some(
-                            json!({"name": full_name, "group": resource.group, "kind": resource.plural}),
-                        ),
-                    );
-                }
-                if verb != "create" && !exists {
-                    return not_found(resource, &full_name);
-                }
-                spec_tag.generation = Some(None);
-                *spec_tag_mut(&mut stream, &tag) = spec_tag;
-                let value = match serde_json::to_value(&stream) {
-                    Ok(value) => value,
-                    Err(err) => return failure(500, "InternalError", err.to_string(), None),
-                };
-                let stored = if stream.metadata.resource_version.is_some() {
-                    self.update_stream_value(&namespace, &stream_name, value)
-                } else {
-                    self.create_object(
-                        Self::stream_resource(),
-                        Some(&namespace),
-                        value,
-                        request.now_millis,
-                        false,
-                    )
-                    .map(|v| (*v).clone())
-                };
-                match stored {
-                    Ok(stored) => {
-                        let presented = self.present(Self::stream_resource(), &stored);
-                        let stream: ImageStream =
-                            serde_json::from_value(presented).unwrap_or_default();
-                        let istag = self.stream_tag(&stream, &tag).unwrap_or_else(|| json!({"kind": "ImageStreamTag", "apiVersion": "image.openshift.io/v1", "metadata": {"name": full_name, "namespace": namespace}, "tag": stream.spec_tags().iter().find(|t| t.name == tag)}));
-                        ApiResponse::json(if verb == "create" { 201 } else { 200 }, &istag)
-                    }
-                    Err(response) => response,
-                }
-            }
-            "delete" => {
-                let Some(mut stream) = existing else {
-                    return not_found(resource, &full_name);
-                };
-                let in_spec = stream.spec_tags().iter().any(|t| t.name == tag);
-                let in_status = stream.status_tags().iter().any(|t| t.tag == tag);
-                if !in_spec && !in_status {
-                    return not_found(resource, &full_name);
-                }
-                if let Some(tags) = stream.spec.as_mut().and_then(|s| s.tags.as_mut()) {
-                    tags.retain(|t| t.name != tag);
-                }
-                if let Some(tags) = stream.status.as_mut().and_then(|s| s.tags.as_mut()) {
-                    tags.retain(|t| t.tag != tag);
-                }
-                let value = match serde_json::to_value(&stream) {
-                    Ok(value) => value,
-                    Err(err) => return failure(500, "InternalError", err.to_string(), None),
-                };
-                match self.update_stream_value(&namespace, &stream_name, value) {
-                    Ok(_) => ApiResponse::json(
-                        200,
-                        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": full_name, "group": "image.openshift.io", "kind": "imagestreamtags"}}),
-                    ),
-                    Err(response) => response,
-                }
-            }
-            _ => failure(
-                405,
-                "MethodNotAllowed",
-                "the server does not allow this method on the requested resource",
-                Some(json!({})),
-            ),
-        }
-    }
-
-    /// Writes a changed stream as an update would (generation and tag generations bumped).
-    fn update_stream_value(
-        &mut self,
-        namespace: &str,
-        name: &str,
-        mut value: Value,
-    ) -> Result<Value, ApiResponse> {
-        let Some(existing) = self.store.get(&stream_key(namespace, name)).cloned() else {
-            return Err(not_found(Self::stream_resource(), name));
-        };
-        if existing.get("spec") != value.get("spec") {
-            let generation = existing
-                .pointer("/metadata/generation")
-                .and_then(Value::as_i64)
-                .unwrap_or(1)
-                + 1;
-            value["metadata"]["generation"] = json!(generation);
-            stamp_tag_generations(&mut value, generation, existing.get("spec"));
-        }
-        let stored = self.store.put(stream_key(namespace, name), value);
-        Ok((*stored).clone())
-    }
-
-    /// The ImageStreamTag view of one tag, or `None` when the tag has no image yet.
-    fn stream_tag(&self, stream: &ImageStream, tag: &str) -> Option<Value> {
-        let list = stream.status_tags().iter().find(|t| t.tag == tag)?;
-        let event = list.events().first()?;
-        let spec = stream.spec_tags().iter().find(|t| t.name == tag);
-        let mut image = self
-            .store
-            .get(&ObjectKey {
-                resource: "images",
-                namespace: String::new(),
-                name: event.image.clone(),
-            })
-            .map(|i| (**i).clone())
-            .unwrap_or_else(|| json!({"metadata": {"name": event.image}}));
-        if let Some(map) = image.as_object_mut() {
-            map.remove("dockerImageManifest");
-            map.remove("dockerImageConfig");
-        }
-        image["dockerImageReference"] = json!(tags::resolved_pull_spec(stream, tag)
-            .unwrap_or_else(|| event.docker_image_reference.clone()));
-        let mut metadata = json!({
-            "name": format!("{}:{tag}", stream.metadata.name()),
-            "namespace": stream.metadata.namespace(),
-            "uid": stream.metadata.uid,
-            "resourceVersion": stream.metadata.resource_version,
-            "creationTimestamp": event.created,
-        });
-        if let Some(labels) = &stream.metadata.labels {
-            metadata["labels"] = json!(labels);
-        }
-        if let Some(Some(annotations)) = spec.and_then(|s| s.annotations.clone()) {
-            metadata["annotations"] = json!(annotations);
-        }
-        let mut istag = json!({
-            "kind": "ImageStreamTag",
-            "apiVersion": "image.openshift.io/v1",
-            "metadata": metadata,
-            "tag": spec,
-            "generation": event.generation.unwrap_or(0),
-            "lookupPolicy": stream.spec.as_ref().and_then(|s| s.lookup_policy.clone()).unwrap_or_default(),
-            "image": image,
-        });
-        if let Some(conditions) = &list.conditions {
-            istag["conditions"] = json!(conditions);
-        }
-        Some(istag)
-    }
-
-    /// `imagestreamimages/<stream>@<id>`: an image of the stream, found by digest or prefix.
-    pub(crate) fn image_stream_image(&self, target: &Target) -> ApiResponse {
-        let name = target.name.clone().unwrap_or_default();
-        let namespace = target.namespace.clone().unwrap_or_default();
-        let Some((stream_name, id)) = name
-            .split_once('@')
-            .filter(|(s, i)| !s.is_empty() && !i.is_empty())
-        else {
-            return bad_request("ImageStreamImages must be retrieved with <name>@<id>");
-        };
-        let missing = || {
-            failure(
-                404,
-                "NotFound",
-                format!("imagestreamimage.image.openshift.io {name:?} not found"),
-                Some(
-                    json!({"name": name, "group": "image.openshift.io", "kind": "imagestreamimage"}),
-                ),
-            )
-        };
-        let Some(stream) = self.load_stream(&namespace, stream_name) else {
-            return missing();
-        };
-        let bare = id.strip_prefix("sha256:").unwrap_or(id);
-        let found = stream
-            .status_tags()
-            .iter()
-            .flat_map(|t| t.events())
-            .find(|e| {
-                e.image == id
-                    || e.image
-                        .strip_prefix("sha256:")
-                        .is_some_and(|hex| hex.starts_with(bare))
-            });
-        let Some(event) = found else {
-            return missing();
-        };
-        let mut image = self
-            .store
-            .get(&ObjectKey { resource: "images", namespace: String::new(), name: event.image.clone() })
-            .map(|i| (**i).clone())
-            .unwrap_or_else(|| json!({"metadata": {"name": event.image, "creationTimestamp": event.created}, "dockerImageReference": event.docker_image_reference}));
-        if let Some(map) = image.as_object_mut() {
-            map.remove("dockerImageManifest");
-            map.remove("dockerImageConfig");
-        }
-        let created = image
-            .pointer("/metadata/creationTimestamp")
-            .cloned()
-            .unwrap_or(json!(event.created));
-        ApiResponse::json(
-            200,
-            &json!({
-                "kind": "ImageStreamImage",
-                "apiVersion": "image.openshift.io/v1",
-                "metadata": {"name": format!("{stream_name}@{}", event.image), "namespace": namespace, "creationTimestamp": created},
-                "image": image,
-            }),
-        )
-    }
 }
 
 /// The container a trigger's fieldPath names, e.g.
@@ -1570,6 +1351,7 @@ fn parse_target(
             to,
             import_policy,
             reference_policy,
+            include_manifest: spec.get("includeManifest") == Some(&Value::Bool(true)),
         }),
         _ => Err(errors),
     }

@@ -242,14 +242,24 @@ pub fn apply_defaults(
             if resource.kind == "Deployment" {
                 spec.entry("revisionHistoryLimit").or_insert(json!(10));
                 spec.entry("progressDeadlineSeconds").or_insert(json!(600));
-                spec.entry("strategy").or_insert(json!({
-                    "type": "RollingUpdate",
-                    "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}
-                }));
+                // apps/v1 SetDefaults_Deployment: an empty strategy (what `oc new-app` sends)
+                // is a rolling update of 25% / 25%.
+                let strategy = spec.entry("strategy").or_insert(json!({}));
+                if let Some(strategy) = strategy.as_object_mut() {
+                    let kind = strategy.entry("type").or_insert(json!("RollingUpdate"));
+                    if kind == "RollingUpdate" {
+                        let rolling = strategy.entry("rollingUpdate").or_insert(json!({}));
+                        if let Some(rolling) = rolling.as_object_mut() {
+                            rolling.entry("maxUnavailable").or_insert(json!("25%"));
+                            rolling.entry("maxSurge").or_insert(json!("25%"));
+                        }
+                    }
+                }
             }
             default_containers(object.pointer_mut("/spec/template/spec"));
         }
         "Pod" => default_containers(object.get_mut("spec")),
+        "LimitRange" => default_limit_range(object),
         "Service" => {
             let spec = object_at(object, "spec");
             spec.entry("type").or_insert(json!("ClusterIP"));
@@ -299,6 +309,38 @@ pub fn apply_defaults(
             }
         }
         _ => {}
+    }
+}
+
+/// core/v1 SetDefaults_LimitRangeItem: a Container item's default limit falls back to its
+/// max, and its default request to the default limit, then to its min.
+fn default_limit_range(object: &mut Value) {
+    let Some(items) = object
+        .pointer_mut("/spec/limits")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for item in items.iter_mut().filter(|i| i["type"] == "Container") {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let resources = |item: &Map<String, Value>, key: &str| {
+            item.get(key)
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut default = resources(item, "default");
+        let mut request = resources(item, "defaultRequest");
+        for (name, value) in resources(item, "max") {
+            default.entry(name).or_insert(value);
+        }
+        for (name, value) in default.iter().chain(resources(item, "min").iter()) {
+            request.entry(name.clone()).or_insert(value.clone());
+        }
+        item.insert("default".into(), Value::Object(default));
+        item.insert("defaultRequest".into(), Value::Object(request));
     }
 }
 

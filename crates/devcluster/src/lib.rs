@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+mod image_tags;
 pub mod images;
 #[cfg(feature = "server")]
 pub mod integrated_registry;
@@ -17,14 +18,17 @@ pub mod oauth;
 pub mod openapi;
 pub mod patch;
 pub mod persist;
+pub mod printers;
 pub mod registry;
 #[cfg(feature = "server")]
 pub mod registry_http;
 pub mod resources;
+pub mod roles;
 pub mod seed;
 pub mod selector;
 pub mod store;
 pub mod table;
+mod tag_references;
 #[cfg(feature = "server")]
 pub mod wal;
 

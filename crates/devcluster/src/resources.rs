@@ -77,8 +77,68 @@ impl Resource {
     pub fn tracks_generation(&self) -> bool {
         matches!(
             self.kind,
-            "Deployment" | "ReplicaSet" | "ImageStream" | "DeploymentConfig"
+            "Deployment"
+                | "ReplicaSet"
+                | "ImageStream"
+                | "DeploymentConfig"
+                | "DaemonSet"
+                | "StatefulSet"
+                | "ReplicationController"
+                | "Job"
+                | "CronJob"
+                | "BuildConfig"
         )
+    }
+}
+
+/// A namespaced kind stored like any other, with every verb: (group, plural, singular, kind,
+/// short names, categories, subresources), as its API server's discovery lists it.
+const fn namespaced(
+    group: &'static str,
+    plural: &'static str,
+    singular: &'static str,
+    kind: &'static str,
+    short_names: &'static [&'static str],
+    categories: &'static [&'static str],
+    subresources: &'static [&'static str],
+) -> Resource {
+    Resource {
+        group,
+        version: "v1",
+        plural,
+        singular,
+        kind,
+        namespaced: true,
+        short_names,
+        categories,
+        verbs: CRUD,
+        subresources,
+        storage: Storage::Stored,
+        extra_field_selectors: &[],
+    }
+}
+
+/// A computed resource that only takes `create` (the access reviews).
+const fn review(
+    group: &'static str,
+    plural: &'static str,
+    singular: &'static str,
+    kind: &'static str,
+    namespaced: bool,
+) -> Resource {
+    Resource {
+        group,
+        version: "v1",
+        plural,
+        singular,
+        kind,
+        namespaced,
+        short_names: &[],
+        categories: &[],
+        verbs: &["create"],
+        subresources: &[],
+        storage: Storage::Virtual,
+        extra_field_selectors: &[],
     }
 }
 
@@ -314,6 +374,201 @@ pub const RESOURCES: &[Resource] = &[
         storage: Storage::Virtual,
         extra_field_selectors: &[],
     },
+    review(
+        "authorization.k8s.io",
+        "subjectaccessreviews",
+        "subjectaccessreview",
+        "SubjectAccessReview",
+        false,
+    ),
+    review(
+        "authorization.k8s.io",
+        "localsubjectaccessreviews",
+        "localsubjectaccessreview",
+        "LocalSubjectAccessReview",
+        true,
+    ),
+    review(
+        "authorization.k8s.io",
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        "SelfSubjectRulesReview",
+        false,
+    ),
+    // OpenShift's own reviews (`oc adm policy who-can`, `oc status`, `oc login`). The
+    // singular of resourceaccessreviews is what openshift-apiserver really reports (its REST
+    // storage shares the local review's GetSingularName).
+    review(
+        "authorization.openshift.io",
+        "subjectaccessreviews",
+        "subjectaccessreview",
+        "SubjectAccessReview",
+        false,
+    ),
+    review(
+        "authorization.openshift.io",
+        "localsubjectaccessreviews",
+        "localsubjectaccessreview",
+        "LocalSubjectAccessReview",
+        true,
+    ),
+    review(
+        "authorization.openshift.io",
+        "resourceaccessreviews",
+        "localresourceaccessreview",
+        "ResourceAccessReview",
+        false,
+    ),
+    review(
+        "authorization.openshift.io",
+        "localresourceaccessreviews",
+        "localresourceaccessreview",
+        "LocalResourceAccessReview",
+        true,
+    ),
+    review(
+        "authorization.openshift.io",
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        "SelfSubjectRulesReview",
+        true,
+    ),
+    Resource {
+        group: "oauth.openshift.io",
+        version: "v1",
+        plural: "oauthaccesstokens",
+        singular: "oauthaccesstoken",
+        kind: "OAuthAccessToken",
+        namespaced: false,
+        short_names: &[],
+        categories: &[],
+        verbs: &["delete", "get", "list"],
+        subresources: &[],
+        storage: Storage::Virtual,
+        extra_field_selectors: &[],
+    },
+    // What `oc status`, `oc describe project` and `oc get all` read besides the kinds above:
+    // stored as they are sent (no controllers run them), so a project lists none until some
+    // are created, as on a cluster.
+    namespaced(
+        "",
+        "resourcequotas",
+        "resourcequota",
+        "ResourceQuota",
+        &["quota"],
+        &[],
+        &["status"],
+    ),
+    namespaced(
+        "",
+        "limitranges",
+        "limitrange",
+        "LimitRange",
+        &["limits"],
+        &[],
+        &[],
+    ),
+    namespaced(
+        "",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        "PersistentVolumeClaim",
+        &["pvc"],
+        &[],
+        &["status"],
+    ),
+    namespaced(
+        "",
+        "replicationcontrollers",
+        "replicationcontroller",
+        "ReplicationController",
+        &["rc"],
+        &["all"],
+        &["scale", "status"],
+    ),
+    namespaced("", "secrets", "secret", "Secret", &[], &[], &[]),
+    namespaced(
+        "",
+        "serviceaccounts",
+        "serviceaccount",
+        "ServiceAccount",
+        &["sa"],
+        &[],
+        &[],
+    ),
+    namespaced(
+        "apps",
+        "daemonsets",
+        "daemonset",
+        "DaemonSet",
+        &["ds"],
+        &["all"],
+        &["status"],
+    ),
+    namespaced(
+        "apps",
+        "statefulsets",
+        "statefulset",
+        "StatefulSet",
+        &["sts"],
+        &["all"],
+        &["scale", "status"],
+    ),
+    namespaced(
+        "autoscaling",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        &["hpa"],
+        &["all"],
+        &["status"],
+    ),
+    namespaced(
+        "batch",
+        "cronjobs",
+        "cronjob",
+        "CronJob",
+        &["cj"],
+        &["all"],
+        &["status"],
+    ),
+    namespaced("batch", "jobs", "job", "Job", &[], &["all"], &["status"]),
+    namespaced(
+        "apps.openshift.io",
+        "deploymentconfigs",
+        "deploymentconfig",
+        "DeploymentConfig",
+        &["dc"],
+        &["all"],
+        &["status"],
+    ),
+    namespaced(
+        "build.openshift.io",
+        "buildconfigs",
+        "buildconfig",
+        "BuildConfig",
+        &["bc"],
+        &["all"],
+        &[],
+    ),
+    namespaced(
+        "build.openshift.io",
+        "builds",
+        "build",
+        "Build",
+        &[],
+        &["all"],
+        &[],
+    ),
+    namespaced(
+        "route.openshift.io",
+        "routes",
+        "route",
+        "Route",
+        &[],
+        &["all"],
+        &["status"],
+    ),
 ];
 
 /// The resource served at `group/version` under `plural`.

@@ -39,7 +39,20 @@ struct SeedStream {
     name: &'static str,
     display_name: &'static str,
     tags: &'static [SeedTag],
+    /// What the stream's images run, for their `dockerImageMetadata`.
+    runs: Runs,
 }
+
+/// The runtime configuration of a seeded stream's images (the `Config` of an image config
+/// blob), the way these Red Hat images set it.
+struct Runs {
+    ports: &'static [&'static str],
+    command: &'static [&'static str],
+    user: &'static str,
+    working_dir: &'static str,
+}
+
+const S2I_USAGE: &[&str] = &["/bin/sh", "-c", "$STI_SCRIPTS_PATH/usage"];
 
 const fn docker(name: &'static str, pull: &'static str, days: &'static [i64]) -> SeedTag {
     SeedTag {
@@ -74,6 +87,12 @@ const OPENSHIFT_STREAMS: &[SeedStream] = &[
             ),
             alias("latest", "2.4-el9"),
         ],
+        runs: Runs {
+            ports: &["8080/tcp", "8443/tcp"],
+            command: &["/usr/bin/run-httpd"],
+            user: "1001",
+            working_dir: "/opt/app-root/src",
+        },
     },
     SeedStream {
         name: "mongodb",
@@ -86,6 +105,12 @@ const OPENSHIFT_STREAMS: &[SeedStream] = &[
             ),
             alias("latest", "3.6"),
         ],
+        runs: Runs {
+            ports: &["27017/tcp"],
+            command: &["run-mongod"],
+            user: "184",
+            working_dir: "/opt/app-root/src",
+        },
     },
     SeedStream {
         name: "nginx",
@@ -103,6 +128,12 @@ const OPENSHIFT_STREAMS: &[SeedStream] = &[
             ),
             alias("latest", "1.24-ubi9"),
         ],
+        runs: Runs {
+            ports: &["8080/tcp", "8443/tcp"],
+            command: S2I_USAGE,
+            user: "1001",
+            working_dir: "/opt/app-root/src",
+        },
     },
     SeedStream {
         name: "postgresql",
@@ -125,6 +156,12 @@ const OPENSHIFT_STREAMS: &[SeedStream] = &[
             ),
             alias("latest", "16-el9"),
         ],
+        runs: Runs {
+            ports: &["5432/tcp"],
+            command: &["run-postgresql"],
+            user: "26",
+            working_dir: "/var/lib/pgsql",
+        },
     },
     SeedStream {
         name: "python",
@@ -147,6 +184,12 @@ const OPENSHIFT_STREAMS: &[SeedStream] = &[
             ),
             alias("latest", "3.12-ubi9"),
         ],
+        runs: Runs {
+            ports: &["8080/tcp"],
+            command: S2I_USAGE,
+            user: "1001",
+            working_dir: "/opt/app-root/src",
+        },
     },
 ];
 
@@ -201,6 +244,14 @@ pub fn demo_cluster_with(settings: ClusterSettings, now_millis: i64) -> Cluster 
         }
     }
     for seed in OPENSHIFT_STREAMS {
+        for (digest, image) in seed_images(seed, now_millis) {
+            let key = crate::store::ObjectKey {
+                resource: "images",
+                namespace: String::new(),
+                name: digest,
+            };
+            cluster.store.put(key, image);
+        }
         let stream = serde_json::to_value(build_stream("openshift", seed, now_millis))
             .expect("seed streams serialize");
         if let Err(response) =
@@ -353,6 +404,88 @@ fn build_stream(namespace: &str, seed: &SeedStream, now: i64) -> ImageStream {
         }),
         ..ImageStream::default()
     }
+}
+
+/// The Image objects behind a seeded stream's history: (digest, Image), with the
+/// `dockerImageMetadata` (a `DockerImage`, version `1.0`) and layers an import would have
+/// recorded, so `oc describe istag` and the ImageStreamTag/ImageStreamImage reads show them.
+/// Digests, sizes and times are derived from the seed, so every run shows the same values.
+fn seed_images(seed: &SeedStream, now: i64) -> Vec<(String, serde_json::Value)> {
+    use serde_json::json;
+    let mut images = Vec::new();
+    for tag in seed.tags {
+        let Source::Docker(pull) = tag.source else {
+            continue;
+        };
+        let repository = pull.rsplit_once(':').map_or(pull, |(repo, _)| repo);
+        let path = repository
+            .split_once('/')
+            .map_or(repository, |(_, path)| path);
+        for (position, days) in tag.history_days_ago.iter().enumerate() {
+            let digest = seed_digest(seed.name, tag.name, position);
+            let created = format_rfc3339(now - days * DAY);
+            let part =
+                |what: &str| seed_digest(seed.name, &format!("{}/{what}", tag.name), position);
+            // Sizes spread over tens of megabytes, stable per tag and position.
+            let layer_size = |what: &str| {
+                let hex = part(what);
+                let n = i64::from_str_radix(hex.get(7..13).unwrap_or("0"), 16).unwrap_or(0);
+                8_000_000 + n * 40
+            };
+            let layers: Vec<_> = ["base", "runtime"]
+                .iter()
+                .map(|what| json!({"name": part(what), "size": layer_size(what), "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip"}))
+                .collect();
+            let config_size = 6_000 + (position as i64) * 17;
+            let size = config_size
+                + layers
+                    .iter()
+                    .filter_map(|l| l["size"].as_i64())
+                    .sum::<i64>();
+            let exposed: serde_json::Map<String, serde_json::Value> = seed
+                .runs
+                .ports
+                .iter()
+                .map(|port| ((*port).to_owned(), json!({})))
+                .collect();
+            let image = json!({
+                "kind": "Image",
+                "apiVersion": "image.openshift.io/v1",
+                "metadata": {
+                    "name": digest,
+                    "creationTimestamp": created,
+                    "annotations": {crate::registry::LAYERS_ORDER_ANNOTATION: "ascending"},
+                },
+                "dockerImageReference": format!("{repository}@{digest}"),
+                "dockerImageMetadata": {
+                    "kind": "DockerImage",
+                    "apiVersion": "1.0",
+                    "Id": part("config"),
+                    "Created": created,
+                    "ContainerConfig": {},
+                    "Config": {
+                        "User": seed.runs.user,
+                        "ExposedPorts": exposed,
+                        "Env": ["container=oci", "HOME=/opt/app-root/src", "PATH=/opt/app-root/src/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"],
+                        "Cmd": seed.runs.command,
+                        "WorkingDir": seed.runs.working_dir,
+                        "Labels": {
+                            "io.k8s.display-name": format!("{} {}", seed.display_name, tag.name),
+                            "name": path,
+                            "version": tag.name,
+                        },
+                    },
+                    "Architecture": "amd64",
+                    "Size": size,
+                },
+                "dockerImageMetadataVersion": "1.0",
+                "dockerImageLayers": layers,
+                "dockerImageManifestMediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            });
+            images.push((digest, image));
+        }
+    }
+    images
 }
 
 /// A reproducible `sha256:<64 hex>` for a seeded tag's history position.

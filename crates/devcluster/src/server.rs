@@ -444,13 +444,16 @@ pub async fn run(options: Options) -> Result<(), String> {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(ServeFile::new(index));
-    let console =
-        Router::new()
-            .fallback_service(console)
-            .layer(axum::middleware::map_response_with_state(
-                Arc::new(console_security_headers(&options)?),
-                with_security_headers,
-            ));
+    let console = Router::new()
+        .fallback_service(console)
+        .layer(axum::middleware::map_response_with_state(
+            Arc::new(console_security_headers(&options)?),
+            with_security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            api_index_for_clients,
+        ));
     let mut app = Router::new()
         .route("/version", any(api))
         .route("/openapi/{*rest}", any(api))
@@ -934,6 +937,69 @@ async fn metrics(State(shared): State<Shared>, headers: HeaderMap) -> Response {
         text,
     )
         .into_response()
+}
+
+/// Whether a request asks for HTML: an `Accept` listing `text/html` with a non-zero quality.
+/// Browsers put it in every page navigation (`text/html,application/xhtml+xml,…`); curl
+/// sends `*/*`, kubectl `application/json, */*`, and oc's `HEAD /` before `oc login` no
+/// `Accept` at all.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|range| {
+            let mut parts = range.split(';');
+            let media_type = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|param| {
+                param
+                    .trim()
+                    .strip_prefix("q=")
+                    .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+            });
+            media_type.eq_ignore_ascii_case("text/html") && !refused
+        })
+}
+
+/// `/` and `/index.html` are the console for a browser and, for every other client, what
+/// kube-apiserver answers there: its index of paths (`{"paths": [...]}`, JSON), so `oc login`
+/// (which refuses a server whose `HEAD /` is `text/html`, taking it for a console URL) and
+/// `curl https://…/` see an API server. `HEAD` gets the headers `GET` would (axum drops the
+/// body). Other paths go on to the console's files.
+async fn api_index_for_clients(
+    State(shared): State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    if !matches!(path, "/" | "/index.html") || wants_html(request.headers()) {
+        return next.run(request).await;
+    }
+    let (parts, _) = request.into_parts();
+    let head = parts.method == Method::HEAD;
+    let method = if head { Method::GET } else { parts.method };
+    let response = api(
+        State(shared),
+        method,
+        parts.uri,
+        parts.headers,
+        Ok(Bytes::new()),
+    )
+    .await;
+    if !head {
+        return response;
+    }
+    // A fallback's answer to HEAD keeps its body in axum, which HTTP/2 refuses: the headers
+    // (Content-Length included, as the GET would send) and no body.
+    let (mut parts, body) = response.into_parts();
+    let length = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_or(0, |b| b.len());
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    Response::from_parts(parts, Body::empty())
 }
 
 /// Tells open watches that the cluster moved on (with a state log: as far as is on disk).

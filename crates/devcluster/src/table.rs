@@ -57,7 +57,8 @@ fn columns(kind: &str) -> Vec<(&'static str, &'static str)> {
             ("Object", "string"),
             ("Message", "string"),
         ],
-        _ => vec![("Name", "string"), ("Age", "string")],
+        other => crate::printers::columns(other)
+            .unwrap_or_else(|| vec![("Name", "string"), ("Age", "string")]),
     }
 }
 
@@ -244,7 +245,11 @@ fn cells(kind: &str, object: &Value, now: i64) -> Vec<Value> {
             )),
             json!(text(object, &["message"])),
         ],
-        _ => vec![json!(name), json!(age(object, now))],
+        other => {
+            let age = age(object, now);
+            crate::printers::cells(other, object, now, &age)
+                .unwrap_or_else(|| vec![json!(name), json!(age)])
+        }
     }
 }
 

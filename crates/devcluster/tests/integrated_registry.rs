@@ -12,46 +12,14 @@
 
 mod common;
 
-use common::{bearer, Devcluster, TempDir};
+use common::{bearer, ca_from_kubeconfig, tls_agent as agent, Devcluster, TempDir};
 use common::{oci_layout, registry_answers, registry_digest, skopeo_copy, tools_available};
 use imagestream_devcluster::registry::{MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST};
 use serde_json::{json, Value};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_devcluster");
 const STREAMS: &str = "/apis/image.openshift.io/v1/namespaces/demo/imagestreams";
-
-/// An HTTP client that trusts exactly `ca_pem` (devcluster's self-signed certificate), with no
-/// proxy; errors come back as responses.
-fn agent(ca_pem: Option<&[u8]>) -> ureq::Agent {
-    let mut config = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .timeout_global(Some(Duration::from_secs(10)));
-    if let Some(pem) = ca_pem {
-        let certificate = ureq::tls::Certificate::from_pem(pem).expect("a PEM certificate");
-        config = config.tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::new_with_certs(&[certificate]))
-                .build(),
-        );
-    }
-    ureq::Agent::new_with_config(config.build())
-}
-
-/// The certificate devcluster wrote into its kubeconfig.
-fn ca_from_kubeconfig(path: &Path) -> Vec<u8> {
-    use base64::Engine;
-    let text = std::fs::read_to_string(path).expect("kubeconfig written");
-    let encoded = text
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("certificate-authority-data: "))
-        .expect("the kubeconfig names the certificate");
-    base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .expect("base64 certificate")
-}
 
 fn get(agent: &ureq::Agent, url: &str, user: &str) -> (u16, Value) {
     let mut response = agent

@@ -4,13 +4,74 @@
 use super::read::selected;
 use super::{failure, not_found, ApiRequest, ApiResponse, Cluster, QueryParams, Target};
 use crate::auth::{Access, Caller};
-use crate::resources::{self, RESOURCES};
+use crate::resources;
 use crate::store::ObjectKey;
 use crate::table;
 use imagestream_model::time::format_rfc3339;
+use imagestream_model::validation::{validate_dns1123_label, FieldError, FieldValue};
 use serde_json::{json, Map, Value};
 
 impl Cluster {
+    /// Answers a request for a computed resource (`Storage::Virtual`), once authorized.
+    pub(super) fn computed(
+        &mut self,
+        verb: &str,
+        caller: &Caller,
+        target: &Target,
+        request: &ApiRequest,
+        query: &QueryParams,
+    ) -> ApiResponse {
+        let resource = target.resource;
+        match (resource.group, resource.plural) {
+            ("user.openshift.io", "users") => self.get_user(
+                caller,
+                target.name.as_deref().unwrap_or_default(),
+                request.now_millis,
+            ),
+            ("authorization.k8s.io", "selfsubjectaccessreviews") => {
+                self.self_subject_access_review(caller, request)
+            }
+            ("authorization.k8s.io", "subjectaccessreviews" | "localsubjectaccessreviews") => {
+                self.subject_access_review(target, request)
+            }
+            (_, "selfsubjectrulesreviews") => {
+                self.self_subject_rules_review(caller, target, request)
+            }
+            (
+                "authorization.openshift.io",
+                "subjectaccessreviews" | "localsubjectaccessreviews",
+            ) => self.openshift_subject_access_review(caller, target, request),
+            (
+                "authorization.openshift.io",
+                "resourceaccessreviews" | "localresourceaccessreviews",
+            ) => self.resource_access_review(caller, target, request),
+            ("oauth.openshift.io", "oauthaccesstokens") => {
+                self.oauth_access_tokens(verb, target, request)
+            }
+            ("project.openshift.io", "projects") => {
+                self.projects(verb, caller, target, request, query)
+            }
+            ("project.openshift.io", "projectrequests") => match verb {
+                "list" => self.may_request_projects(caller),
+                _ => self.request_project(caller, request),
+            },
+            ("image.openshift.io", "imagestreamimports") => self.import_request(target, request),
+            ("image.openshift.io", "imagestreamtags") => {
+                self.image_stream_tags(verb, target, request, query)
+            }
+            ("image.openshift.io", "imagestreamimages") => self.image_stream_image(target),
+            _ => failure(
+                405,
+                "MethodNotAllowed",
+                format!(
+                    "{} are not served by this development cluster yet",
+                    resource.plural
+                ),
+                Some(json!({})),
+            ),
+        }
+    }
+
     pub(super) fn get_user(&self, caller: &Caller, name: &str, now_millis: i64) -> ApiResponse {
         let name = if name == "~" {
             caller.name.as_str()
@@ -37,55 +98,6 @@ impl Cluster {
                 "groups": groups,
             }),
         )
-    }
-
-    pub(super) fn access_review(&self, caller: &Caller, request: &ApiRequest) -> ApiResponse {
-        let mut review = match Self::body(request) {
-            Ok(review) => review,
-            Err(response) => return response,
-        };
-        let attributes = review
-            .pointer("/spec/resourceAttributes")
-            .cloned()
-            .unwrap_or(json!({}));
-        let text = |key: &str| {
-            attributes
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let (group, plural, verb, namespace, name) = (
-            text("group"),
-            text("resource"),
-            text("verb"),
-            text("namespace"),
-            text("name"),
-        );
-        let allowed = match RESOURCES
-            .iter()
-            .find(|r| r.group == group && r.plural == plural)
-        {
-            Some(resource) => {
-                let target = Target {
-                    resource,
-                    namespace: (!namespace.is_empty() && resource.namespaced)
-                        .then(|| namespace.clone()),
-                    name: (!name.is_empty()).then(|| name.clone()),
-                    subresource: None,
-                };
-                resource.allows(&verb) && self.authorize(caller, &verb, &target).is_ok()
-            }
-            None => self.auth.is_cluster_admin(caller),
-        };
-        review["kind"] = json!("SelfSubjectAccessReview");
-        review["apiVersion"] = json!("authorization.k8s.io/v1");
-        review["status"] = if allowed {
-            json!({"allowed": true, "reason": "devcluster: allowed by the user's role"})
-        } else {
-            json!({"allowed": false})
-        };
-        ApiResponse::json(201, &review)
     }
 
     pub(super) fn project_of(&self, namespace: &Value) -> Value {
@@ -162,10 +174,7 @@ impl Cluster {
                     },
                     "Background",
                 ) {
-                    Some(_) => ApiResponse::json(
-                        200,
-                        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": name, "group": "project.openshift.io", "kind": "projects"}}),
-                    ),
+                    Some(_) => super::deleted(&name, "project.openshift.io", "projects"),
                     None => not_found(resource, &name),
                 }
             }
@@ -178,6 +187,75 @@ impl Cluster {
         }
     }
 
+    /// A ResourceQuota as the quota controller keeps it: `status.hard` is the spec's, and
+    /// `status.used` counts the namespace's objects for the object-count resources (`pods`,
+    /// `services`, `count/deployments.apps`…). Compute resources (`requests.cpu`…) are `0`:
+    /// devcluster runs no pods that would use them.
+    pub(crate) fn quota_status(&self, quota: &mut Value) {
+        let Some(hard) = quota
+            .pointer("/spec/hard")
+            .and_then(Value::as_object)
+            .cloned()
+        else {
+            return;
+        };
+        let namespace = quota
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let mut used = Map::new();
+        for resource in hard.keys() {
+            let counted = resource.strip_prefix("count/").unwrap_or(resource);
+            let (plural, group) = counted.split_once('.').unwrap_or((counted, ""));
+            let served = crate::resources::RESOURCES.iter().find(|r| {
+                r.plural == plural
+                    && r.group == group
+                    && r.namespaced
+                    && r.storage == crate::resources::Storage::Stored
+            });
+            let count = match served {
+                Some(r) if resource.starts_with("count/") || group.is_empty() => {
+                    self.store.count(r.id(), Some(&namespace))
+                }
+                _ => 0,
+            };
+            used.insert(resource.clone(), json!(count.to_string()));
+        }
+        quota["status"] = json!({"hard": hard, "used": used});
+    }
+
+    /// `GET projectrequests`: whether the caller may request a project, as
+    /// openshift-apiserver's projectrequest REST List answers (a Status Success, or Forbidden
+    /// with the cluster's message).
+    pub(super) fn may_request_projects(&self, caller: &Caller) -> ApiResponse {
+        let target = Target {
+            resource: resources::find("project.openshift.io", "v1", "projectrequests")
+                .expect("projectrequests are served"),
+            namespace: None,
+            name: None,
+            subresource: None,
+        };
+        if self.auth.is_cluster_admin(caller)
+            || self.role_allows(caller, "create", &target).is_some()
+        {
+            return ApiResponse::json(
+                200,
+                &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}),
+            );
+        }
+        failure(
+            403,
+            "Forbidden",
+            "You may not request a new project via this API.",
+            Some(json!({"group": "project.openshift.io", "kind": "projectrequest"})),
+        )
+    }
+
+    /// `POST projectrequests`: a new project with the caller as its admin, as
+    /// openshift-apiserver's projectrequest REST Create makes it from the default project
+    /// template (the display name, description and requester annotations, an `admin` role
+    /// binding for the requester).
     pub(super) fn request_project(&mut self, caller: &Caller, request: &ApiRequest) -> ApiResponse {
         let body = match Self::body(request) {
             Ok(body) => body,
@@ -188,20 +266,57 @@ impl Cluster {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let mut annotations = Map::new();
-        annotations.insert("openshift.io/requester".into(), json!(caller.name));
-        for (field, annotation) in [
-            ("displayName", "openshift.io/display-name"),
-            ("description", "openshift.io/description"),
-        ] {
-            if let Some(value) = body
-                .get(field)
-                .and_then(Value::as_str)
-                .filter(|v| !v.is_empty())
-            {
-                annotations.insert(annotation.into(), json!(value));
-            }
+        let requests = resources::find("project.openshift.io", "v1", "projectrequests")
+            .expect("projectrequests are served");
+        let errors = validate_project_name(&name);
+        if !errors.is_empty() {
+            return super::invalid(requests, &name, &errors);
         }
+        // The names the REST refuses before anything else (its ForbiddenNames and
+        // ForbiddenPrefixes).
+        let refused = ["openshift", "kubernetes", "kube"]
+            .iter()
+            .find(|n| **n == name)
+            .map(|n| format!("cannot request a project with the name {n:?}"))
+            .or_else(|| {
+                ["openshift-", "kubernetes-", "kube-"]
+                    .iter()
+                    .find(|p| name.starts_with(**p))
+                    .map(|p| format!("cannot request a project starting with {p:?}"))
+            });
+        if let Some(reason) = refused {
+            return failure(
+                403,
+                "Forbidden",
+                format!("project.project.openshift.io {name:?} is forbidden: {reason}"),
+                Some(json!({"name": name, "group": "project.openshift.io", "kind": "project"})),
+            );
+        }
+        if self.namespace_exists(&name) {
+            return failure(
+                409,
+                "AlreadyExists",
+                format!("project.project.openshift.io {name:?} already exists"),
+                Some(json!({"name": name, "group": "project.openshift.io", "kind": "project"})),
+            );
+        }
+        let text = |field: &str| {
+            body.get(field)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        // The default template writes all three annotations, empty ones included.
+        let mut annotations = Map::new();
+        annotations.insert(
+            "openshift.io/description".into(),
+            json!(text("description")),
+        );
+        annotations.insert(
+            "openshift.io/display-name".into(),
+            json!(text("displayName")),
+        );
+        annotations.insert("openshift.io/requester".into(), json!(caller.name));
         let namespaces =
             resources::find("", "v1", "namespaces").expect("namespaces resource is registered");
         let namespace = json!({"metadata": {"name": name, "annotations": annotations}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
@@ -210,13 +325,79 @@ impl Cluster {
                 self.auth.grant(&caller.name, &name, Access::Admin);
                 ApiResponse::json(201, &self.project_of(&created))
             }
-            Err(response) if response.status == 409 => failure(
-                409,
-                "AlreadyExists",
-                format!("project.project.openshift.io {name:?} already exists"),
-                Some(json!({"name": name, "group": "project.openshift.io", "kind": "project"})),
-            ),
             Err(response) => response,
         }
+    }
+
+    /// `oauthaccesstokens`: the bearer tokens, each named as `oc logout` names the token it
+    /// deletes (`sha256~` and the unpadded base64url SHA-256 of the rest). Any authenticated
+    /// user may delete one by name (OpenShift's `system:oauth-token-deleter`: knowing the
+    /// name means holding the token); only cluster admins may read them.
+    pub(super) fn oauth_access_tokens(
+        &mut self,
+        verb: &str,
+        target: &Target,
+        request: &ApiRequest,
+    ) -> ApiResponse {
+        let resource = target.resource;
+        let object = |name: &str, user: &str| {
+            json!({
+                "kind": "OAuthAccessToken",
+                "apiVersion": "oauth.openshift.io/v1",
+                "metadata": {"name": name, "creationTimestamp": format_rfc3339(request.now_millis - request.now_millis % 86_400_000)},
+                "clientName": "openshift-challenging-client",
+                "scopes": ["user:full"],
+                "userName": user,
+                "userUID": format!("devcluster-user-{user}"),
+            })
+        };
+        let name = target.name.clone().unwrap_or_default();
+        match verb {
+            "list" => {
+                let items: Vec<Value> = self
+                    .auth
+                    .token_objects()
+                    .map(|(name, user)| object(&name, user))
+                    .collect();
+                ApiResponse::json(
+                    200,
+                    &json!({"kind": "OAuthAccessTokenList", "apiVersion": "oauth.openshift.io/v1", "metadata": {"resourceVersion": self.resource_version().to_string()}, "items": items}),
+                )
+            }
+            "get" => match self.auth.token_objects().find(|(n, _)| *n == name) {
+                Some((name, user)) => ApiResponse::json(200, &object(&name, user)),
+                None => not_found(resource, &name),
+            },
+            "delete" => match self.auth.revoke_token_object(&name) {
+                Some(_) => super::deleted(&name, "oauth.openshift.io", "oauthaccesstokens"),
+                None => not_found(resource, &name),
+            },
+            _ => super::method_not_allowed(),
+        }
+    }
+}
+
+/// openshift-apiserver's ValidateProjectName for a ProjectRequest's `metadata.name`: a path
+/// segment, at least two characters, and a namespace name (a DNS-1123 label).
+fn validate_project_name(name: &str) -> Vec<FieldError> {
+    const FIELD: &str = "metadata.name";
+    if name.is_empty() {
+        return vec![FieldError::required(
+            FIELD,
+            "name or generateName is required",
+        )];
+    }
+    let value = || FieldValue::Text(name.to_owned());
+    let segment = match name {
+        "." => Some("may not be '.'"),
+        ".." => Some("may not be '..'"),
+        _ if name.contains('/') => Some("may not contain '/'"),
+        _ if name.contains('%') => Some("may not contain '%'"),
+        _ if name.len() < 2 => Some("must be at least 2 characters long"),
+        _ => None,
+    };
+    match segment {
+        Some(message) => vec![FieldError::invalid(FIELD, value(), message)],
+        None => validate_dns1123_label(FIELD, name),
     }
 }

@@ -17,6 +17,31 @@ pub(super) fn version_info() -> Value {
     })
 }
 
+/// `GET /`: kube-apiserver's index (the `Index` route of k8s.io/apiserver's server/routes
+/// package), a `RootPaths` object listing every path the server serves, sorted. Only what
+/// devcluster serves is listed.
+pub(super) fn root_paths() -> Value {
+    let mut paths: Vec<String> = [
+        "/.well-known/oauth-authorization-server",
+        "/api",
+        "/api/v1",
+        "/apis",
+        "/apis/",
+        "/openapi/v3",
+        "/openapi/v3/",
+        "/version",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for group in resources::groups() {
+        paths.push(format!("/apis/{group}"));
+        paths.push(format!("/apis/{group}/v1"));
+    }
+    paths.sort();
+    json!({ "paths": paths })
+}
+
 pub(super) fn group_list() -> Value {
     json!({
         "kind": "APIGroupList",

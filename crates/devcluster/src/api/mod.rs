@@ -2,7 +2,7 @@
 //! the Kubernetes API (get, list, watch, create, update, patch, delete, deletecollection),
 //! discovery, Table output, and errors as `Status` objects with the server's reasons and words.
 
-use crate::auth::{Access, Auth, Caller, UserRecord};
+use crate::auth::{Auth, Caller, UserRecord};
 use crate::resources::{self, Resource, Storage};
 use crate::selector::{FieldSelector, LabelSelector};
 use crate::store::{ObjectKey, Store};
@@ -132,6 +132,25 @@ pub(crate) fn failure(
     ApiResponse::json(code, &status(code, reason, message, details))
 }
 
+/// The `Status` Success that a DELETE answers for resources that do not return the deleted
+/// object (the generic registry's answer): `details` name the object, its group and resource.
+pub(crate) fn deleted(name: &str, group: &str, resource: &str) -> ApiResponse {
+    ApiResponse::json(
+        200,
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": name, "group": group, "kind": resource}}),
+    )
+}
+
+/// 405 for a verb the resource does not take, in kube-apiserver's words.
+pub(crate) fn method_not_allowed() -> ApiResponse {
+    failure(
+        405,
+        "MethodNotAllowed",
+        "the server does not allow this method on the requested resource",
+        Some(json!({})),
+    )
+}
+
 pub(crate) fn not_found(resource: &Resource, name: &str) -> ApiResponse {
     failure(
         404,
@@ -205,7 +224,7 @@ impl QueryParams {
         Self { params }
     }
 
-    fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.params.get(key).map(String::as_str)
     }
 
@@ -305,6 +324,7 @@ impl Cluster {
             .collect();
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         let (group, version, rest) = match segments.as_slice() {
+            [] | ["index.html"] => return Route::Discovery(discovery::root_paths()),
             ["version"] => return Route::Discovery(discovery::version_info()),
             ["openapi", "v3"] => return Route::Discovery(crate::openapi::index()),
             ["openapi", "v3", rest @ ..] => {
@@ -382,50 +402,17 @@ impl Cluster {
             ("PATCH", true) => "patch",
             ("DELETE", true) => "delete",
             ("DELETE", false) => "deletecollection",
-            _ => {
-                return failure(
-                    405,
-                    "MethodNotAllowed",
-                    "the server does not allow this method on the requested resource",
-                    Some(json!({})),
-                )
-            }
+            _ => return method_not_allowed(),
         };
         let resource = target.resource;
         if !resource.allows(verb) {
-            return failure(
-                405,
-                "MethodNotAllowed",
-                "the server does not allow this method on the requested resource",
-                Some(json!({})),
-            );
+            return method_not_allowed();
         }
         if let Err(denied) = self.authorize(caller, verb, &target) {
             return denied;
         }
         match (resource.storage, resource.plural) {
-            (Storage::Virtual, "users") => self.get_user(
-                caller,
-                target.name.as_deref().unwrap_or_default(),
-                request.now_millis,
-            ),
-            (Storage::Virtual, "selfsubjectaccessreviews") => self.access_review(caller, request),
-            (Storage::Virtual, "projects") => self.projects(verb, caller, &target, request, query),
-            (Storage::Virtual, "projectrequests") => self.request_project(caller, request),
-            (Storage::Virtual, "imagestreamimports") => self.import_request(&target, request),
-            (Storage::Virtual, "imagestreamtags") => {
-                self.image_stream_tags(verb, &target, request, query)
-            }
-            (Storage::Virtual, "imagestreamimages") => self.image_stream_image(&target),
-            (Storage::Virtual, _) => failure(
-                405,
-                "MethodNotAllowed",
-                format!(
-                    "{} are not served by this development cluster yet",
-                    resource.plural
-                ),
-                Some(json!({})),
-            ),
+            (Storage::Virtual, _) => self.computed(verb, caller, &target, request, query),
             (Storage::Stored, _) => match verb {
                 "get" => self.get(&target, request, query),
                 "list" => self.list(&target, request, query),
@@ -444,27 +431,16 @@ impl Cluster {
         if self.auth.is_cluster_admin(caller) {
             return Ok(());
         }
-        let allowed = match resource.plural {
-            "selfsubjectaccessreviews" | "projectrequests" => true,
-            "users" => target.name.as_deref() == Some("~"),
-            "projects" => match (verb, target.name.as_deref()) {
-                ("list" | "watch", _) => true,
-                (verb, Some(name)) => self
-                    .auth
-                    .access(caller, name)
-                    .is_some_and(|a| verb == "get" || a == Access::Admin),
-                _ => false,
-            },
-            "namespaces" => match (verb, target.name.as_deref()) {
-                ("get", Some(name)) => self.auth.access(caller, name).is_some(),
-                ("delete", Some(name)) => self.auth.access(caller, name) == Some(Access::Admin),
-                _ => false,
-            },
-            _ => match &target.namespace {
-                Some(namespace) => self.auth.allows(caller, verb, namespace),
-                None => false,
-            },
-        };
+        // A personal OpenShift SubjectAccessReview (no user, no groups) is authorized as a
+        // SelfSubjectAccessReview, which everyone may create (openshift-kube-apiserver's
+        // personal-SAR request-info resolver); the review's handler checks the others.
+        let personal_review = resource.group == "authorization.openshift.io"
+            && matches!(
+                resource.plural,
+                "subjectaccessreviews" | "localsubjectaccessreviews"
+            )
+            && verb == "create";
+        let allowed = personal_review || self.role_allows(caller, verb, target).is_some();
         if allowed {
             return Ok(());
         }
@@ -482,9 +458,13 @@ impl Cluster {
             Some(namespace) => format!("in the namespace {namespace:?}"),
             None => "at the cluster scope".to_owned(),
         };
+        let asked = match &target.subresource {
+            Some(sub) => format!("{}/{sub}", resource.plural),
+            None => resource.plural.to_owned(),
+        };
         let message = format!(
-            "{subject} is forbidden: User {:?} cannot {verb} resource {:?} in API group {:?} {scope}",
-            caller.name, resource.plural, resource.group
+            "{subject} is forbidden: User {:?} cannot {verb} resource {asked:?} in API group {:?} {scope}",
+            caller.name, resource.group
         );
         let mut details = json!({"group": resource.group, "kind": resource.plural});
         if let Some(name) = &target.name {
@@ -504,6 +484,9 @@ impl Cluster {
     /// What a reader sees of a stored object (image streams get their registry location).
     pub(crate) fn present(&self, resource: &Resource, object: &Value) -> Value {
         let mut object = object.clone();
+        if resource.kind == "ResourceQuota" {
+            self.quota_status(&mut object);
+        }
         if resource.kind == "ImageStream" {
             let namespace = object
                 .pointer("/metadata/namespace")
@@ -531,7 +514,7 @@ impl Cluster {
         object
     }
 
-    fn wants_table(request: &ApiRequest) -> bool {
+    pub(crate) fn wants_table(request: &ApiRequest) -> bool {
         request
             .accept
             .split(',')
@@ -551,6 +534,7 @@ pub(crate) use write::{invalid, stamp_tag_generations};
 mod computed;
 mod discovery;
 mod read;
+mod reviews;
 mod write;
 
 #[cfg(test)]

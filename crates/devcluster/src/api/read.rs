@@ -173,17 +173,60 @@ impl Cluster {
             table,
             initial: Vec::new(),
         };
-        match query.get("resourceVersion").unwrap_or_default() {
-            "" | "0" => {
-                watch.since = self.store.resource_version();
-                watch.initial = self
-                    .store
-                    .list(resource.id(), target.namespace.as_deref())
-                    .filter(|(_, object)| selected(object, &watch.labels, &watch.fields))
-                    .map(|(_, object)| self.event(&watch, "ADDED", object, request.now_millis))
-                    .collect();
+        // A watch list (client-go's WatchListClient, `oc rollout status`): the current objects
+        // as ADDED events, then a BOOKMARK marked `k8s.io/initial-events-end`, as the watch
+        // cache sends them. kube's ValidateListOptions wants it asked for this way.
+        let initial_events = match query.get("sendInitialEvents") {
+            Some(send) => {
+                let mut errors = Vec::new();
+                if query.get("resourceVersionMatch") != Some("NotOlderThan") {
+                    errors.push("resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+                }
+                if !watch.bookmarks {
+                    errors.push("allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true");
+                }
+                if !errors.is_empty() {
+                    let joined = match errors.as_slice() {
+                        [one] => (*one).to_owned(),
+                        many => format!("[{}]", many.join(", ")),
+                    };
+                    return failure(
+                        422,
+                        "Invalid",
+                        format!("ListOptions.meta.k8s.io \"\" is invalid: {joined}"),
+                        Some(json!({"group": "meta.k8s.io", "kind": "ListOptions"})),
+                    );
+                }
+                Some(matches!(send, "true" | "1" | "True"))
             }
-            text => match text.parse::<u64>() {
+            None => None,
+        };
+        let current = |watch: &WatchRequest| -> Vec<Value> {
+            self.store
+                .list(resource.id(), target.namespace.as_deref())
+                .filter(|(_, object)| selected(object, &watch.labels, &watch.fields))
+                .map(|(_, object)| self.event(watch, "ADDED", object, request.now_millis))
+                .collect()
+        };
+        match (
+            initial_events,
+            query.get("resourceVersion").unwrap_or_default(),
+        ) {
+            (Some(send), _) => {
+                watch.since = self.store.resource_version();
+                if send {
+                    watch.initial = current(&watch);
+                    let mut end = watch.bookmark(watch.since);
+                    end["object"]["metadata"]["annotations"] =
+                        json!({"k8s.io/initial-events-end": "true"});
+                    watch.initial.push(end);
+                }
+            }
+            (None, "" | "0") => {
+                watch.since = self.store.resource_version();
+                watch.initial = current(&watch);
+            }
+            (None, text) => match text.parse::<u64>() {
                 Ok(version) => watch.since = version,
                 Err(_) => return bad_request(format!("invalid resource version: {text}")),
             },

@@ -33,7 +33,7 @@ impl Cluster {
         Ok(())
     }
 
-    pub(super) fn new_uid(&mut self, seed: &str) -> String {
+    pub(crate) fn new_uid(&mut self, seed: &str) -> String {
         use sha2::{Digest, Sha256};
         self.next_uid += 1;
         let hash = Sha256::digest(format!(
@@ -175,6 +175,7 @@ impl Cluster {
             stamp_tag_generations(&mut object, 1, None);
             // The server owns an image stream's status; imports fill it.
             object["status"] = json!({"dockerImageRepository": ""});
+            self.resolve_tag_references(None, &mut object, now_millis)?;
         }
         if dry_run {
             let mut preview = object;
@@ -376,6 +377,13 @@ impl Cluster {
             object["metadata"]["generation"] = json!(next);
             if resource.kind == "ImageStream" && changed && !status_only {
                 stamp_tag_generations(&mut object, next, existing.get("spec"));
+            }
+            if resource.kind == "ImageStream" {
+                if let Err(response) =
+                    self.resolve_tag_references(Some(&existing), &mut object, request.now_millis)
+                {
+                    return response;
+                }
             }
         }
         let mut next_ip = self.next_cluster_ip;

@@ -396,3 +396,34 @@ pub fn registry_answers(host: &str) -> bool {
         .call()
         .is_ok()
 }
+
+/// An HTTP client that trusts exactly `ca_pem` (devcluster's self-signed certificate), with no
+/// proxy; errors come back as responses.
+pub fn tls_agent(ca_pem: Option<&[u8]>) -> ureq::Agent {
+    let mut config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(20)));
+    if let Some(pem) = ca_pem {
+        let certificate = ureq::tls::Certificate::from_pem(pem).expect("a PEM certificate");
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::new_with_certs(&[certificate]))
+                .build(),
+        );
+    }
+    ureq::Agent::new_with_config(config.build())
+}
+
+/// The certificate devcluster wrote into its kubeconfig.
+pub fn ca_from_kubeconfig(path: &Path) -> Vec<u8> {
+    use base64::Engine;
+    let text = std::fs::read_to_string(path).expect("kubeconfig written");
+    let encoded = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("certificate-authority-data: "))
+        .expect("the kubeconfig names the certificate");
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .expect("base64 certificate")
+}

@@ -518,6 +518,7 @@ impl Cluster {
         ApiResponse {
             status: 202,
             body: Vec::new(),
+            content_type: crate::api::JSON,
             watch: None,
             import: Some(Box::new(job)),
         }

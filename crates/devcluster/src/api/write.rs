@@ -383,14 +383,24 @@ impl Cluster {
         let Some(existing) = self.store.get(&self.key(target, &name)).cloned() else {
             return not_found(target.resource, &name);
         };
-        let patch: Value = match serde_json::from_slice(&request.body) {
-            Ok(patch) => patch,
-            Err(err) => {
-                return bad_request(format!(
-                    "the body of the request was in an unknown format: {err}"
-                ))
-            }
-        };
+        match Self::patched(&existing, request, target.resource.kind) {
+            Ok(patched) => self.update(target, request, query, Some(patched)),
+            Err(response) => response,
+        }
+    }
+
+    /// `existing` with the request's patch applied, in the flavour its Content-Type names
+    /// (`kind` gives a strategic merge patch its list keys).
+    pub(super) fn patched(
+        existing: &Value,
+        request: &ApiRequest,
+        kind: &str,
+    ) -> Result<Value, ApiResponse> {
+        let patch: Value = serde_json::from_slice(&request.body).map_err(|err| {
+            bad_request(format!(
+                "the body of the request was in an unknown format: {err}"
+            ))
+        })?;
         let media_type = request
             .content_type
             .split(';')
@@ -398,17 +408,14 @@ impl Cluster {
             .unwrap_or_default()
             .trim();
         let patched = match media_type {
-            "application/merge-patch+json" => Ok(crate::patch::merge_patch(&existing, &patch)),
-            "application/json-patch+json" => crate::patch::json_patch(&existing, &patch).map_err(|e| e.to_string()),
+            "application/merge-patch+json" => Ok(crate::patch::merge_patch(existing, &patch)),
+            "application/json-patch+json" => crate::patch::json_patch(existing, &patch).map_err(|e| e.to_string()),
             "application/strategic-merge-patch+json" => {
-                crate::patch::strategic_merge_patch(&existing, &patch, &crate::patch::merge_schema_for(target.resource.kind)).map_err(|e| e.to_string())
+                crate::patch::strategic_merge_patch(existing, &patch, &crate::patch::merge_schema_for(kind)).map_err(|e| e.to_string())
             }
-            other => return failure(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {other:?})"), None),
+            other => return Err(failure(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {other:?})"), None)),
         };
-        match patched {
-            Ok(patched) => self.update(target, request, query, Some(patched)),
-            Err(message) => failure(422, "Invalid", message, None),
-        }
+        patched.map_err(|message| failure(422, "Invalid", message, None))
     }
 
     pub(super) fn delete_options(

@@ -151,10 +151,18 @@ pub const RESOURCES: &[Resource] = &[
         verbs: CRUD,
         subresources: &[],
         storage: Storage::Stored,
+        // The event registry's selectable fields (kubectl describe selects by all four
+        // involvedObject fields of the object it describes).
         extra_field_selectors: &[
             "involvedObject.name",
             "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
             "reason",
+            "reportingComponent",
             "type",
         ],
     },

@@ -585,6 +585,7 @@ impl Cluster {
 }
 
 pub(crate) use discovery::subresource_kind;
+pub(crate) use scale::selector_string;
 pub(crate) use write::{invalid, stamp_tag_generations};
 
 mod computed;

@@ -176,12 +176,7 @@ impl Cluster {
 
     /// Bodies must be JSON (the API server also takes YAML and protobuf; devcluster does not).
     pub(super) fn check_content_type(request: &ApiRequest) -> Result<(), ApiResponse> {
-        let media_type = request
-            .content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim();
+        let media_type = media_type(request);
         if media_type.is_empty() || media_type == "application/json" || media_type == "*/*" {
             return Ok(());
         }
@@ -401,13 +396,7 @@ impl Cluster {
                 "the body of the request was in an unknown format: {err}"
             ))
         })?;
-        let media_type = request
-            .content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim();
-        let patched = match media_type {
+        let patched = match media_type(request) {
             "application/merge-patch+json" => Ok(crate::patch::merge_patch(existing, &patch)),
             "application/json-patch+json" => crate::patch::json_patch(existing, &patch).map_err(|e| e.to_string()),
             "application/strategic-merge-patch+json" => {
@@ -621,6 +610,16 @@ impl Cluster {
         };
         Ok(self.store.put(key, object))
     }
+}
+
+/// The media type of a request body, without its parameters.
+fn media_type(request: &ApiRequest) -> &str {
+    request
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
 }
 
 pub(crate) fn invalid(

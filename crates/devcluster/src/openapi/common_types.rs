@@ -42,6 +42,23 @@ pub(crate) const METADATA: Field = field(
 
 const STRING_LIST: Type = Type::Array(&Type::String);
 
+/// The fields conditions share (a namespace's, a tag's, a signature's): when the status last
+/// changed, the message, the reason and the status.
+pub(crate) const CONDITION_FIELDS: [Field; 4] = [
+    field(
+        "lastTransitionTime",
+        Type::Ref(TIME),
+        "When the status last changed.",
+    ),
+    field("message", Type::String, "Details for people."),
+    field(
+        "reason",
+        Type::String,
+        "A word for why the status is what it is.",
+    ),
+    field("status", Type::String, "True, False or Unknown."),
+];
+
 /// Definitions of metadata, references and Status.
 pub(crate) const META: &[Definition] = &[
     Definition {
@@ -235,10 +252,10 @@ pub(crate) const PROJECT_AND_USER: &[Definition] = &[
         required: &["type", "status"],
         extensions: "",
         shape: Shape::Struct(&[
-            field("lastTransitionTime", Type::Ref(TIME), "When the status last changed."),
-            field("message", Type::String, "Details for people."),
-            field("reason", Type::String, "A word for why the status is what it is."),
-            field("status", Type::String, "True, False or Unknown."),
+            CONDITION_FIELDS[0],
+            CONDITION_FIELDS[1],
+            CONDITION_FIELDS[2],
+            CONDITION_FIELDS[3],
             field("type", Type::String, "What is observed."),
         ]),
     },

@@ -3,8 +3,8 @@
 //! types as its generated OpenAPI publishes them; the descriptions are devcluster's own words.
 
 use super::common_types::{
-    API_VERSION, KIND, LOCAL_OBJECT_REFERENCE, METADATA, OBJECT_REFERENCE, RAW_EXTENSION, STATUS,
-    TIME,
+    API_VERSION, CONDITION_FIELDS, KIND, LOCAL_OBJECT_REFERENCE, METADATA, OBJECT_REFERENCE,
+    RAW_EXTENSION, STATUS, TIME,
 };
 use super::schema::{field, field_with, Definition, Shape, Type};
 
@@ -165,10 +165,10 @@ pub(crate) const IMAGE_TYPES: &[Definition] = &[
         extensions: "",
         shape: Shape::Struct(&[
             field("generation", Type::Int64, "The spec generation of the tag when this was observed."),
-            field("lastTransitionTime", Type::Ref(TIME), "When the status last changed."),
+            CONDITION_FIELDS[0],
             field("message", Type::String, "What went wrong, for people."),
             field("reason", Type::String, "A word for what went wrong (NotFound, Unauthorized…)."),
-            field("status", Type::String, "True, False or Unknown."),
+            CONDITION_FIELDS[3],
             field("type", Type::String, "What kind of problem: ImportSuccess is the only one today."),
         ]),
     },
@@ -244,10 +244,10 @@ pub(crate) const IMAGE_TYPES: &[Definition] = &[
         extensions: "",
         shape: Shape::Struct(&[
             field("lastProbeTime", Type::Ref(TIME), "When the signature was last checked."),
-            field("lastTransitionTime", Type::Ref(TIME), "When the status last changed."),
-            field("message", Type::String, "Details for people."),
-            field("reason", Type::String, "A word for why the status is what it is."),
-            field("status", Type::String, "True, False or Unknown."),
+            CONDITION_FIELDS[0],
+            CONDITION_FIELDS[1],
+            CONDITION_FIELDS[2],
+            CONDITION_FIELDS[3],
             field("type", Type::String, "What was checked."),
         ]),
     },

@@ -101,6 +101,15 @@ fn add_closure(names: Vec<&'static str>, version: Version, schemas: &mut Map<Str
     }
 }
 
+/// The group, version and kind a subresource answers with, in full (discovery leaves the
+/// parent's own kind unqualified; OpenAPI names it).
+fn subresource_gvk(resource: &Resource, sub: &str) -> (&'static str, &'static str, &'static str) {
+    match crate::api::subresource_kind(resource, sub) {
+        (_, _, kind) if kind == resource.kind => (resource.group, resource.version, kind),
+        other => other,
+    }
+}
+
 /// The kinds a group version serves: each resource's kind and its subresources' kinds
 /// (the autoscaling/v1 Scale of `deployments/scale` is in apps/v1's document, as on a real
 /// server).
@@ -112,12 +121,7 @@ fn kinds_of(resources: &[&Resource]) -> Vec<(&'static str, &'static str, &'stati
             kinds.push(own);
         }
         for sub in resource.subresources {
-            let (group, version, kind) = crate::api::subresource_kind(resource, sub);
-            let sub_kind = if kind == resource.kind {
-                own
-            } else {
-                (group, version, kind)
-            };
+            let sub_kind = subresource_gvk(resource, sub);
             if !kinds.contains(&sub_kind) {
                 kinds.push(sub_kind);
             }
@@ -246,12 +250,7 @@ pub fn group_version_document(path: &str) -> Option<Value> {
             paths.insert(collection.clone(), Value::Object(item));
         }
         for sub in resource.subresources {
-            let (group, version, kind) = crate::api::subresource_kind(resource, sub);
-            let sub_kind = if kind == resource.kind {
-                own
-            } else {
-                (group, version, kind)
-            };
+            let sub_kind = subresource_gvk(resource, sub);
             let verbs = [("get", "get"), ("put", "put"), ("patch", "patch")];
             let strategic = described.contains(&sub_kind.2);
             let item = operations(sub_kind, &verbs, strategic);

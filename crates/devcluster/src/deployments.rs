@@ -148,8 +148,13 @@ fn runnable(template: &Value) -> bool {
         })
 }
 
+/// A count read from an object, kept to int32 as its API type is, so sums of counts that
+/// anyone may have written cannot overflow.
 fn int(value: Option<&Value>) -> i64 {
-    value.and_then(Value::as_i64).unwrap_or(0)
+    value
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        .clamp(i64::from(i32::MIN), i64::from(i32::MAX))
 }
 
 fn annotation<'a>(object: &'a Value, name: &str) -> Option<&'a str> {
@@ -226,8 +231,9 @@ impl Plan {
                 .and_then(|u| u.get("maxUnavailable"))
                 .cloned()
                 .unwrap_or(json!("25%"));
-            surge = scaled(Some(&surge_value), replicas, true).max(0);
-            unavailable = scaled(Some(&unavailable_value), replicas, false).max(0);
+            let int32 = |n: i64| n.clamp(0, i64::from(i32::MAX));
+            surge = int32(scaled(Some(&surge_value), replicas, true));
+            unavailable = int32(scaled(Some(&unavailable_value), replicas, false));
             // Deployment util's ResolveFenceposts: both zero would never make progress.
             if surge == 0 && unavailable == 0 {
                 unavailable = 1;
@@ -432,7 +438,8 @@ impl Cluster {
         let mut new = new_index.map(|i| sets.remove(i));
         let mut old = sets;
         let max_old_revision = old.iter().map(|s| revision(&s.object)).max().unwrap_or(0);
-        let new_revision = (max_old_revision + 1).to_string();
+        let next_revision = max_old_revision.saturating_add(1);
+        let new_revision = next_revision.to_string();
 
         // Paused and resumed Deployments say so in Progressing (sync.go's checkPausedConditions).
         if deadline.is_some() {
@@ -471,7 +478,7 @@ impl Cluster {
                     // A template seen before (a rollback) takes the next revision and
                     // remembers the one it had.
                     let had = revision(&set.object);
-                    if had < max_old_revision + 1 {
+                    if had < next_revision {
                         set_annotation(&mut set.object, REVISION, &new_revision);
                         if had > 0 {
                             let history =
@@ -738,7 +745,7 @@ impl Cluster {
                 name: name.clone(),
             };
             if self.store.get(&rs_key).is_some() {
-                *collision_count += 1;
+                *collision_count = collision_count.saturating_add(1);
                 continue;
             }
             let mut labels = template
@@ -841,13 +848,17 @@ impl Cluster {
             (**self.store.get(&set.key)?).clone()
         };
         let mut object = set.object.clone();
-        let mut generation = int(stored.pointer("/metadata/generation")).max(1);
+        let mut generation = stored
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            .max(1);
         let had = int(stored.pointer("/spec/replicas"));
         let scaled = had != set.replicas;
         if scaled {
             object["spec"]["replicas"] = json!(set.replicas);
             if !set.created {
-                generation += 1;
+                generation = generation.saturating_add(1);
                 object["metadata"]["generation"] = json!(generation);
             }
         }
@@ -900,6 +911,44 @@ mod tests {
             runnable,
             created: false,
         }
+    }
+
+    use crate::api::as_admin as send;
+
+    #[test]
+    fn counts_anyone_may_write_cannot_overflow_the_controller() {
+        let mut cluster = crate::seed::demo_cluster(1_780_000_000_000);
+        let huge = i64::MAX;
+        let deployment = json!({
+            "metadata": {"name": "huge", "annotations": {REVISION: huge.to_string()}},
+            "spec": {"replicas": huge, "selector": {"matchLabels": {"app": "huge"}},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": huge, "maxUnavailable": "9223372036854775807%"}},
+                "progressDeadlineSeconds": huge, "revisionHistoryLimit": huge,
+                "template": {"metadata": {"labels": {"app": "huge"}}, "spec": {"containers": [{"name": "c", "image": " "}]}}},
+        });
+        let path = "/apis/apps/v1/namespaces/demo/deployments";
+        let (status, _) = send(
+            &mut cluster,
+            "POST",
+            path,
+            "application/json",
+            &deployment.to_string(),
+        );
+        assert_eq!(status, 201);
+        let status_patch =
+            json!({"status": {"collisionCount": huge, "replicas": huge, "updatedReplicas": huge}});
+        let (status, _) = send(
+            &mut cluster,
+            "PATCH",
+            &format!("{path}/huge/status"),
+            "application/merge-patch+json",
+            &status_patch.to_string(),
+        );
+        assert_eq!(status, 200);
+        let (status, scale) = send(&mut cluster, "GET", &format!("{path}/huge/scale"), "", "");
+        assert_eq!(status, 200);
+        // The controller kept the counts to int32, as the API types are.
+        assert_eq!(scale["status"]["replicas"], i64::from(i32::MAX));
     }
 
     #[test]

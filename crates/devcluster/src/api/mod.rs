@@ -585,6 +585,8 @@ impl Cluster {
 }
 
 pub(crate) use discovery::subresource_kind;
+#[cfg(test)]
+pub(crate) use scale::as_admin;
 pub(crate) use scale::selector_string;
 pub(crate) use write::{invalid, stamp_tag_generations};
 

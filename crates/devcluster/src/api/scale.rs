@@ -180,9 +180,17 @@ impl Cluster {
             Some(value) => match value.as_i64().filter(|r| i32::try_from(*r).is_ok()) {
                 Some(replicas) => replicas,
                 None => {
+                    // The decoder's words for a value that is no int32.
+                    let found = match value {
+                        Value::Number(n) => format!("number {n}"),
+                        Value::String(_) => "string".into(),
+                        Value::Bool(_) => "bool".into(),
+                        Value::Array(_) => "array".into(),
+                        _ => "object".into(),
+                    };
                     return bad_request(format!(
-                        "the body of the request was in an unknown format: spec.replicas must be a 32-bit integer, got {value}"
-                    ))
+                        "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal {found} into Go struct field ScaleSpec.spec.replicas of type int32"
+                    ));
                 }
             },
         };
@@ -245,9 +253,113 @@ impl Cluster {
     }
 }
 
+/// Sends a request to `cluster` as the demo cluster's admin; the status and the body (unit
+/// tests of handlers and controllers).
+#[cfg(test)]
+pub(crate) fn as_admin(
+    cluster: &mut Cluster,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, Value) {
+    let admin = crate::seed::DEMO_USERS
+        .iter()
+        .find(|u| u.name == "admin")
+        .map(|u| u.token);
+    let response = cluster.handle(&ApiRequest {
+        method: method.into(),
+        path: path.into(),
+        body: body.as_bytes().to_vec(),
+        content_type: content_type.into(),
+        accept: "application/json".into(),
+        authorization: admin.map(|token| format!("Bearer {token}")),
+        now_millis: 1_780_000_000_000,
+        ..Default::default()
+    });
+    (response.status, response.json_body())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SCALE_PATH: &str = "/apis/apps/v1/namespaces/demo/deployments/web/scale";
+
+    fn with_web() -> Cluster {
+        let mut cluster = crate::seed::demo_cluster(1_780_000_000_000);
+        let web = json!({"metadata": {"name": "web"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "quay.io/example/web:1"}]}}}});
+        let (status, _) = as_admin(
+            &mut cluster,
+            "POST",
+            "/apis/apps/v1/namespaces/demo/deployments",
+            "application/json",
+            &web.to_string(),
+        );
+        assert_eq!(status, 201);
+        cluster
+    }
+
+    #[test]
+    fn a_scale_update_is_checked_as_the_api_server_checks_it() {
+        let mut cluster = with_web();
+        let (status, scale) = as_admin(&mut cluster, "GET", SCALE_PATH, "", "");
+        assert_eq!((status, &scale["spec"]["replicas"]), (200, &json!(2)));
+        let (status, body) = as_admin(
+            &mut cluster,
+            "PUT",
+            SCALE_PATH,
+            "application/json",
+            r#"{"spec": {"replicas": "three"}}"#,
+        );
+        assert_eq!(status, 400);
+        assert_eq!(body["message"], "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal string into Go struct field ScaleSpec.spec.replicas of type int32");
+        let (status, body) = as_admin(
+            &mut cluster,
+            "PUT",
+            SCALE_PATH,
+            "application/json",
+            r#"{"spec": {"replicas": 4294967296}}"#,
+        );
+        assert_eq!(status, 400, "{body}");
+        let (status, body) = as_admin(
+            &mut cluster,
+            "PUT",
+            SCALE_PATH,
+            "application/json",
+            r#"{"metadata": {"uid": "someone-else"}, "spec": {"replicas": 3}}"#,
+        );
+        assert_eq!((status, &body["reason"]), (409, &json!("Conflict")));
+        assert!(body["message"].as_str().unwrap_or_default().starts_with("Operation cannot be fulfilled on deployments/scale.apps \"web\": Precondition failed: UID in precondition: someone-else, UID in object meta: "), "{body}");
+        let stale = json!({"metadata": {"resourceVersion": "1"}, "spec": {"replicas": 3}});
+        let (status, body) = as_admin(
+            &mut cluster,
+            "PUT",
+            SCALE_PATH,
+            "application/json",
+            &stale.to_string(),
+        );
+        assert_eq!((status, &body["reason"]), (409, &json!("Conflict")));
+        let (status, _) = as_admin(&mut cluster, "DELETE", SCALE_PATH, "", "");
+        assert_eq!(status, 405);
+        let (status, scale) = as_admin(
+            &mut cluster,
+            "PATCH",
+            SCALE_PATH,
+            "application/json-patch+json",
+            r#"[{"op": "replace", "path": "/spec/replicas", "value": 5}]"#,
+        );
+        assert_eq!((status, &scale["spec"]["replicas"]), (200, &json!(5)));
+        let (_, deployment) = as_admin(
+            &mut cluster,
+            "GET",
+            "/apis/apps/v1/namespaces/demo/deployments/web",
+            "",
+            "",
+        );
+        assert_eq!(deployment["spec"]["replicas"], 5);
+        assert_eq!(deployment["metadata"]["generation"], 2);
+    }
 
     #[test]
     fn selectors_print_sorted_by_key_like_apimachinery() {

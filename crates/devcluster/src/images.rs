@@ -178,16 +178,16 @@ impl ImportJob {
 /// (`namespace/stream`): the trigger controller's look-up when a stream changes.
 pub(crate) const FOLLOWED_STREAMS: &str = "deployments-by-followed-stream";
 
-/// Store index of ReplicaSets by their owners' uids (`namespace/uid`): the deployment
-/// controller's look-up of a Deployment's ReplicaSets.
-pub(crate) const OWNERS: &str = "replicasets-by-owner";
-
 /// `store` with the indexes the controllers look objects up by ([`FOLLOWED_STREAMS`],
-/// [`OWNERS`]), so a write costs the objects it concerns rather than a scan of them all.
+/// [`crate::deployments::OWNERS`]), so a write costs the objects it concerns rather than a scan of them all.
 pub(crate) fn with_controller_indexes(store: Store) -> Store {
     store
         .with_index(FOLLOWED_STREAMS, "deployments", followed_streams)
-        .with_index(OWNERS, "replicasets", owner_uids)
+        .with_index(
+            crate::deployments::OWNERS,
+            "replicasets",
+            crate::deployments::owner_uids,
+        )
 }
 
 /// A Deployment's image triggers (the `image.openshift.io/triggers` annotation), if it has
@@ -229,18 +229,6 @@ fn followed_streams(key: &ObjectKey, deployment: &Value) -> Vec<String> {
             let (namespace, stream) = followed_stream(trigger, &key.namespace);
             format!("{namespace}/{stream}")
         })
-        .collect()
-}
-
-/// [`OWNERS`] values: `namespace/uid` for every owner reference with a uid.
-fn owner_uids(key: &ObjectKey, object: &Value) -> Vec<String> {
-    object
-        .pointer("/metadata/ownerReferences")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r.get("uid").and_then(Value::as_str))
-        .map(|uid| format!("{}/{uid}", key.namespace))
         .collect()
 }
 
@@ -574,6 +562,7 @@ impl Cluster {
         ApiResponse {
             status: 202,
             body: Vec::new(),
+            content_type: crate::api::JSON,
             watch: None,
             import: Some(Box::new(job)),
         }
@@ -975,6 +964,14 @@ impl Cluster {
                     "deployments" => {
                         deployments.insert(key);
                     }
+                    // A ReplicaSet changed by hand is put back by its Deployment's controller.
+                    "replicasets" => {
+                        let owner = self
+                            .store
+                            .get(&key)
+                            .and_then(|rs| crate::deployments::controlling_deployment(&key, rs));
+                        deployments.extend(owner);
+                    }
                     _ => {}
                 }
             }
@@ -1059,170 +1056,6 @@ impl Cluster {
         }
         for (key, object) in updates {
             self.store.put(key, object);
-        }
-    }
-
-    /// A small deployment controller: one ReplicaSet per pod template, owned by its
-    /// Deployment, and replica counts in both statuses. Pods count as ready at once, unless a
-    /// container still waits for its image trigger (image `" "`).
-    fn run_deployments(&mut self, dirty: &BTreeSet<ObjectKey>, now: i64) {
-        let deployments: Vec<(ObjectKey, Value)> = dirty
-            .iter()
-            .filter_map(|key| Some((key.clone(), (**self.store.get(key)?).clone())))
-            .collect();
-        for (key, deployment) in deployments {
-            let template = deployment
-                .pointer("/spec/template")
-                .cloned()
-                .unwrap_or(json!({}));
-            let replicas = deployment
-                .pointer("/spec/replicas")
-                .and_then(Value::as_i64)
-                .unwrap_or(1);
-            let hash = {
-                use sha2::{Digest, Sha256};
-                let digest = Sha256::digest(template.to_string().as_bytes());
-                digest
-                    .iter()
-                    .take(5)
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
-            };
-            let runnable = template
-                .pointer("/spec/containers")
-                .and_then(Value::as_array)
-                .is_some_and(|containers| {
-                    containers.iter().all(|c| {
-                        c.get("image")
-                            .and_then(Value::as_str)
-                            .is_some_and(|i| !i.trim().is_empty())
-                    })
-                });
-            let ready = if runnable { replicas } else { 0 };
-            let uid = deployment
-                .pointer("/metadata/uid")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let current_name = format!("{}-{hash}", key.name);
-            let owned: Vec<(ObjectKey, Value)> = self
-                .store
-                .indexed(OWNERS, &format!("{}/{uid}", key.namespace))
-                .filter_map(|k| Some((k.clone(), (**self.store.get(k)?).clone())))
-                .collect();
-            for (rs_key, mut rs) in owned.iter().cloned() {
-                if rs_key.name != current_name
-                    && rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(0)
-                {
-                    rs["spec"]["replicas"] = json!(0);
-                    rs["status"] = json!({"replicas": 0, "observedGeneration": rs.pointer("/metadata/generation").cloned().unwrap_or(json!(1))});
-                    self.store.put(rs_key, rs);
-                }
-            }
-            let mut pod_labels = template
-                .pointer("/metadata/labels")
-                .cloned()
-                .unwrap_or(json!({}));
-            pod_labels["pod-template-hash"] = json!(hash);
-            let mut selector = deployment
-                .pointer("/spec/selector")
-                .cloned()
-                .unwrap_or(json!({}));
-            selector["matchLabels"]["pod-template-hash"] = json!(hash);
-            let mut rs_template = template.clone();
-            rs_template["metadata"]["labels"] = pod_labels.clone();
-            let rs_status = json!({"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready, "availableReplicas": ready, "observedGeneration": 1});
-            let rs_key = ObjectKey {
-                resource: "replicasets",
-                namespace: key.namespace.clone(),
-                name: current_name.clone(),
-            };
-            match owned.iter().find(|(k, _)| k.name == current_name) {
-                Some((_, existing)) => {
-                    let mut rs = existing.clone();
-                    if rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(replicas)
-                        || rs.get("status") != Some(&rs_status)
-                    {
-                        rs["spec"]["replicas"] = json!(replicas);
-                        rs["status"] = rs_status;
-                        self.store.put(rs_key, rs);
-                    }
-                }
-                None => {
-                    let rs = json!({
-                        "kind": "ReplicaSet",
-                        "apiVersion": "apps/v1",
-                        "metadata": {
-                            "name": current_name,
-                            "namespace": key.namespace,
-                            "labels": pod_labels,
-                            "annotations": {"deployment.kubernetes.io/revision": (owned.len() + 1).to_string()},
-                            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": key.name, "uid": uid, "controller": true, "blockOwnerDeletion": true}],
-                        },
-                        "spec": {"replicas": replicas, "selector": selector, "template": rs_template},
-                        "status": rs_status,
-                    });
-                    let resource = resources::find("apps", "v1", "replicasets")
-                        .expect("replicasets are served");
-                    let _ = self.restore_object(resource, Some(&key.namespace), rs, now);
-                }
-            }
-            let generation = deployment
-                .pointer("/metadata/generation")
-                .cloned()
-                .unwrap_or(json!(1));
-            let condition = |kind: &str, status: &str, reason: &str, message: String| json!({"type": kind, "status": status, "reason": reason, "message": message, "lastUpdateTime": format_rfc3339(now), "lastTransitionTime": format_rfc3339(now)});
-            let mut status = json!({
-                "observedGeneration": generation,
-                "replicas": replicas,
-                "updatedReplicas": replicas,
-                "readyReplicas": ready,
-                "availableReplicas": ready,
-            });
-            if ready < replicas {
-                status["unavailableReplicas"] = json!(replicas - ready);
-            }
-            let same = |a: &Value, b: &Value| {
-                let strip = |v: &Value| {
-                    let mut v = v.clone();
-                    if let Some(map) = v.as_object_mut() {
-                        map.remove("conditions");
-                    }
-                    v
-                };
-                strip(a) == strip(b)
-            };
-            if deployment
-                .get("status")
-                .is_some_and(|current| same(current, &status))
-            {
-                continue;
-            }
-            status["conditions"] = json!([
-                condition(
-                    "Available",
-                    if ready >= replicas { "True" } else { "False" },
-                    if ready >= replicas {
-                        "MinimumReplicasAvailable"
-                    } else {
-                        "MinimumReplicasUnavailable"
-                    },
-                    format!(
-                        "Deployment has {} minimum availability.",
-                        if ready >= replicas { "" } else { "no " }
-                    )
-                    .replace("has  minimum", "has minimum")
-                ),
-                condition(
-                    "Progressing",
-                    "True",
-                    "NewReplicaSetAvailable",
-                    format!("ReplicaSet {current_name:?} has successfully progressed.")
-                ),
-            ]);
-            let mut updated = deployment.clone();
-            updated["status"] = status;
-            self.store.put(key, updated);
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod deployments;
 mod image_tags;
 pub mod images;
 #[cfg(feature = "server")]

@@ -881,7 +881,7 @@ async fn api(
     }
     match response.watch {
         Some(watch) => stream_watch(shared, *watch),
-        None => json_response(response.status, response.body),
+        None => body_response(response.status, response.content_type, response.body),
     }
 }
 
@@ -1058,8 +1058,12 @@ async fn run_controller_imports(shared: &Shared, scheduled: bool) {
 }
 
 fn json_response(status: u16, body: Vec<u8>) -> Response {
+    body_response(status, "application/json", body)
+}
+
+fn body_response(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 /// State of one streamed watch.

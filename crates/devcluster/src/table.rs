@@ -62,6 +62,38 @@ fn columns(kind: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
+/// Columns `-o wide` adds (priority 1), after the others, as kube's printers define them for
+/// Deployments and ReplicaSets.
+fn wide_columns(kind: &str) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        "Deployment" | "ReplicaSet" => &[
+            ("Containers", "string"),
+            ("Images", "string"),
+            ("Selector", "string"),
+        ],
+        _ => &[],
+    }
+}
+
+/// The wide cells of a workload: its containers' names and images, and its selector.
+fn workload_wide_cells(object: &Value) -> [Value; 3] {
+    let containers: Vec<&Value> = object
+        .pointer("/spec/template/spec/containers")
+        .and_then(Value::as_array)
+        .map(|c| c.iter().collect())
+        .unwrap_or_default();
+    let join = |key: &str| {
+        containers
+            .iter()
+            .map(|c| c.get(key).and_then(Value::as_str).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let selector =
+        crate::api::selector_string(object.pointer("/spec/selector")).unwrap_or_else(|error| error);
+    [json!(join("name")), json!(join("image")), json!(selector)]
+}
+
 /// A Table of `objects` of `kind`. `include` is the `includeObject` parameter: `None`,
 /// `Object`, or `Metadata` (the default).
 pub fn table(
@@ -73,13 +105,15 @@ pub fn table(
 ) -> Value {
     let definitions: Vec<Value> = columns(kind)
         .into_iter()
-        .map(|(name, column_type)| {
+        .map(|column| (column, 0))
+        .chain(wide_columns(kind).iter().map(|column| (*column, 1)))
+        .map(|((name, column_type), priority)| {
             json!({
                 "name": name,
                 "type": column_type,
                 "format": if name == "Name" { "name" } else { "" },
                 "description": "",
-                "priority": 0
+                "priority": priority
             })
         })
         .collect();
@@ -147,7 +181,7 @@ fn cells(kind: &str, object: &Value, now: i64) -> Vec<Value> {
         },
         "Deployment" => {
             let desired = number(object, &["spec", "replicas"]);
-            vec![
+            let mut cells = vec![
                 json!(name),
                 json!(format!(
                     "{}/{}",
@@ -157,15 +191,21 @@ fn cells(kind: &str, object: &Value, now: i64) -> Vec<Value> {
                 json!(number(object, &["status", "updatedReplicas"])),
                 json!(number(object, &["status", "availableReplicas"])),
                 json!(age(object, now)),
-            ]
+            ];
+            cells.extend(workload_wide_cells(object));
+            cells
         }
-        "ReplicaSet" => vec![
-            json!(name),
-            json!(number(object, &["spec", "replicas"])),
-            json!(number(object, &["status", "replicas"])),
-            json!(number(object, &["status", "readyReplicas"])),
-            json!(age(object, now)),
-        ],
+        "ReplicaSet" => {
+            let mut cells = vec![
+                json!(name),
+                json!(number(object, &["spec", "replicas"])),
+                json!(number(object, &["status", "replicas"])),
+                json!(number(object, &["status", "readyReplicas"])),
+                json!(age(object, now)),
+            ];
+            cells.extend(workload_wide_cells(object));
+            cells
+        }
         "Pod" => {
             let containers = object
                 .pointer("/spec/containers")
@@ -296,6 +336,40 @@ mod tests {
         assert_eq!(short_duration(5 * 3600 * s), "5h");
         assert_eq!(short_duration(3 * 86_400 * s + 3600 * s), "3d1h");
         assert_eq!(short_duration(40 * 86_400 * s), "40d");
+    }
+
+    #[test]
+    fn workloads_add_the_wide_columns_of_kubes_printers() {
+        let deployment = json!({
+            "metadata": {"name": "hello", "creationTimestamp": "2024-01-01T00:00:00Z"},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "hello"}}, "template": {"spec": {"containers": [
+                {"name": "hello", "image": "quay.io/example/hello:1.0"}, {"name": "side", "image": "busybox"}
+            ]}}},
+            "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2},
+        });
+        let now = parse_rfc3339("2024-01-01T00:00:30Z").unwrap_or_default();
+        let table = table("Deployment", &[&deployment], now, "None", json!({}));
+        let wide: Vec<&Value> = table["columnDefinitions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["priority"] == 1)
+            .map(|c| &c["name"])
+            .collect();
+        assert_eq!(wide, ["Containers", "Images", "Selector"]);
+        assert_eq!(
+            table["rows"][0]["cells"],
+            json!([
+                "hello",
+                "2/3",
+                3,
+                2,
+                "30s",
+                "hello,side",
+                "quay.io/example/hello:1.0,busybox",
+                "app=hello"
+            ])
+        );
     }
 
     #[test]

@@ -2,94 +2,12 @@
 //! describe, create -f, apply -f (twice: the second is unchanged), get -w seeing ADDED,
 //! MODIFIED and DELETED, delete, and a Forbidden for a viewer.
 
+mod kubectl_support;
+
+use kubectl_support::{kubectl, kubectl_available, ok, scratch_dir, spawn, start};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
-
-/// A running devcluster, killed when dropped.
-struct Devcluster {
-    process: Child,
-    kubeconfig: PathBuf,
-}
-
-impl Drop for Devcluster {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
-
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
-}
-
-fn kubectl_available() -> bool {
-    let found = Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("kubectl is not installed, but CI must run the kubectl tests");
-        }
-        eprintln!("skipped: kubectl is not installed on this machine");
-    }
-    found
-}
-
-fn start(dir: &Path) -> Devcluster {
-    let kubeconfig = dir.join("kubeconfig");
-    let mut process = Command::new(env!("CARGO_BIN_EXE_devcluster"))
-        .args(["--listen", "127.0.0.1:0", "--tls", "--dist"])
-        .arg(dir.join("no-console"))
-        .arg("--kubeconfig")
-        .arg(&kubeconfig)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("devcluster starts");
-    let stdout = process.stdout.take().expect("piped stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let listening = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .any(|line| line.starts_with("devcluster listening on https://127.0.0.1:"));
-    assert!(listening, "devcluster did not report its https address");
-    std::thread::spawn(move || for _ in lines {});
-    Devcluster {
-        process,
-        kubeconfig,
-    }
-}
-
-fn kubectl(cluster: &Devcluster, args: &[&str]) -> (bool, String) {
-    let output = Command::new("kubectl")
-        .arg("--kubeconfig")
-        .arg(&cluster.kubeconfig)
-        .arg("--request-timeout=20s")
-        .args(args)
-        .output()
-        .expect("kubectl runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
-
-fn ok(cluster: &Devcluster, args: &[&str]) -> String {
-    let (success, text) = kubectl(cluster, args);
-    assert!(success, "kubectl {} failed:\n{text}", args.join(" "));
-    text
-}
 
 const MANIFEST: &str = "apiVersion: apps/v1
 kind: Deployment
@@ -190,15 +108,10 @@ fn kubectl_creates_applies_watches_and_deletes() {
     let watches: Vec<(Child, &str)> = ["is", "deployments", "services"]
         .into_iter()
         .map(|kind| {
-            let child = Command::new("kubectl")
-                .arg("--kubeconfig")
-                .arg(&cluster.kubeconfig)
-                .args(["get", kind, "-w", "--output-watch-events"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("kubectl get -w starts");
-            (child, kind)
+            (
+                spawn(&cluster, &["get", kind, "-w", "--output-watch-events"]),
+                kind,
+            )
         })
         .collect();
     std::thread::sleep(Duration::from_millis(1500));

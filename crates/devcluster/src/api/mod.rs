@@ -39,6 +39,10 @@ pub struct ApiResponse {
     pub status: u16,
     /// JSON body (empty for a watch, whose events the server streams).
     pub body: Vec<u8>,
+    /// The `Content-Type` of `body`: `application/json`, except for aggregated discovery
+    /// (whose media type parameters tell the client which form it got) and the protobuf
+    /// OpenAPI v2 document.
+    pub content_type: &'static str,
     /// Set when the request opened a watch: the server streams its events.
     pub watch: Option<Box<WatchRequest>>,
     /// Set for an ImageStreamImport: the registries must be asked (outside any lock), then
@@ -51,6 +55,18 @@ impl ApiResponse {
         Self {
             status,
             body: serde_json::to_vec(value).unwrap_or_default(),
+            content_type: JSON,
+            watch: None,
+            import: None,
+        }
+    }
+
+    /// A 200 answer of `body` in `content_type`.
+    pub(crate) fn bytes(content_type: &'static str, body: Vec<u8>) -> Self {
+        Self {
+            status: 200,
+            body,
+            content_type,
             watch: None,
             import: None,
         }
@@ -66,6 +82,9 @@ impl ApiResponse {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
 }
+
+/// The media type of JSON bodies.
+pub(crate) const JSON: &str = "application/json";
 
 /// How many encoded watch events are kept for other watchers to reuse.
 const ENCODED_EVENT_CACHE: usize = 4096;
@@ -245,6 +264,8 @@ pub(crate) struct Target {
 
 enum Route {
     Discovery(Value),
+    /// A document already encoded (aggregated discovery, the OpenAPI v2 document).
+    Document(ApiResponse),
     Resource(Target),
     NotFound,
 }
@@ -296,11 +317,12 @@ impl Cluster {
         query: &QueryParams,
         caller: &Caller,
     ) -> ApiResponse {
-        match self.route(&request.path) {
+        match self.route(&request.path, &request.accept) {
             Route::Discovery(document) if request.method == "GET" => {
                 ApiResponse::json(200, &document)
             }
-            Route::Discovery(_) => failure(
+            Route::Document(document) if request.method == "GET" => document,
+            Route::Discovery(_) | Route::Document(_) => failure(
                 405,
                 "MethodNotAllowed",
                 "the server does not allow this method on the requested resource",
@@ -316,7 +338,7 @@ impl Cluster {
         }
     }
 
-    fn route(&self, path: &str) -> Route {
+    fn route(&self, path: &str, accept: &str) -> Route {
         let segments: Vec<String> = path
             .split('/')
             .filter(|s| !s.is_empty())
@@ -326,12 +348,25 @@ impl Cluster {
         let (group, version, rest) = match segments.as_slice() {
             [] | ["index.html"] => return Route::Discovery(discovery::root_paths()),
             ["version"] => return Route::Discovery(discovery::version_info()),
-            ["openapi", "v3"] => return Route::Discovery(crate::openapi::index()),
+            ["openapi", "v2"] => {
+                let (content_type, body) = crate::openapi::v2_document(accept);
+                return Route::Document(ApiResponse::bytes(content_type, body));
+            }
+            ["openapi", "v3"] => {
+                return Route::Document(ApiResponse::bytes(JSON, crate::openapi::index()))
+            }
             ["openapi", "v3", rest @ ..] => {
-                return match crate::openapi::group_version_document(&rest.join("/")) {
-                    Some(document) => Route::Discovery(document),
+                return match crate::openapi::group_version(&rest.join("/")) {
+                    Some(document) => Route::Document(ApiResponse::bytes(JSON, document)),
                     None => Route::NotFound,
                 }
+            }
+            ["api" | "apis"] if discovery::wants_aggregated(accept) => {
+                let document = discovery::aggregated(segments == ["api"]);
+                return Route::Document(ApiResponse::bytes(
+                    discovery::AGGREGATED_V2,
+                    serde_json::to_vec(&document).unwrap_or_default(),
+                ));
             }
             ["api"] => {
                 return Route::Discovery(
@@ -412,6 +447,9 @@ impl Cluster {
             return denied;
         }
         match (resource.storage, resource.plural) {
+            (Storage::Stored, _) if target.subresource.as_deref() == Some("scale") => {
+                self.scale(verb, &target, request, query)
+            }
             (Storage::Virtual, _) => self.computed(verb, caller, &target, request, query),
             (Storage::Stored, _) => match verb {
                 "get" => self.get(&target, request, query),
@@ -529,12 +567,17 @@ impl Cluster {
     }
 }
 
+pub(crate) use discovery::subresource_kind;
+#[cfg(test)]
+pub(crate) use scale::as_admin;
+pub(crate) use scale::selector_string;
 pub(crate) use write::{invalid, stamp_tag_generations};
 
 mod computed;
 mod discovery;
 mod read;
 mod reviews;
+mod scale;
 mod write;
 
 #[cfg(test)]

@@ -234,6 +234,7 @@ impl Cluster {
         ApiResponse {
             status: 200,
             body: Vec::new(),
+            content_type: super::JSON,
             watch: Some(Box::new(watch)),
             import: None,
         }

@@ -185,19 +185,9 @@ impl Cluster {
         Ok(self.store.put(key, object))
     }
 
-    /// The request's Content-Type without its parameters.
-    fn media_type(request: &ApiRequest) -> &str {
-        request
-            .content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-    }
-
     /// Bodies must be JSON (the API server also takes YAML and protobuf; devcluster does not).
     pub(super) fn check_content_type(request: &ApiRequest) -> Result<(), ApiResponse> {
-        let media_type = Self::media_type(request);
+        let media_type = media_type(request);
         if media_type.is_empty() || media_type == "application/json" || media_type == "*/*" {
             return Ok(());
         }
@@ -407,39 +397,50 @@ impl Cluster {
         request: &ApiRequest,
         query: &QueryParams,
     ) -> ApiResponse {
-        use crate::patch::handler::{self, FieldValidation, PatchTarget, PatchType};
         let name = target.name.clone().unwrap_or_default();
         let Some(existing) = self.store.get(&self.key(target, &name)).cloned() else {
             return not_found(target.resource, &name);
         };
+        match Self::patched(&existing, request, query, target, target.resource.kind) {
+            Ok(patched) => self.update(target, request, query, Some(patched)),
+            Err(response) => response,
+        }
+    }
+
+    /// `existing` with the request's patch applied, in the flavour its Content-Type names
+    /// (`kind` gives a strategic merge patch its list keys).
+    pub(super) fn patched(
+        existing: &Value,
+        request: &ApiRequest,
+        query: &QueryParams,
+        target: &Target,
+        kind: &str,
+    ) -> Result<Value, ApiResponse> {
+        use crate::patch::handler::{self, FieldValidation, PatchTarget, PatchType};
         // The media type decides first, before the body is read, as in kube-apiserver.
-        let media_type = Self::media_type(request);
+        let media_type = media_type(request);
         let Some(patch_type) = PatchType::from_media_type(media_type) else {
-            return failure(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {media_type:?})"), None);
+            return Err(failure(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {media_type:?})"), None));
         };
-        let patch: Value = match serde_json::from_slice(&request.body) {
-            Ok(patch) => patch,
-            Err(err) => {
-                return bad_request(format!(
-                    "the body of the request was in an unknown format: {err}"
-                ))
-            }
-        };
+        let patch: Value = serde_json::from_slice(&request.body).map_err(|err| {
+            bad_request(format!(
+                "the body of the request was in an unknown format: {err}"
+            ))
+        })?;
         let aimed_at = PatchTarget {
-            name: &name,
+            name: target.name.as_deref().unwrap_or_default(),
             namespace: target.namespace.as_deref(),
-            kind: target.resource.kind,
+            kind,
         };
         let validation = FieldValidation::from_query(query.get("fieldValidation"));
-        match handler::apply(&existing, patch_type, &patch, validation, aimed_at) {
-            Ok(patched) => self.update(target, request, query, Some(patched)),
-            Err(refused) => failure(
+        handler::apply(existing, patch_type, &patch, validation, aimed_at).map_err(|refused| {
+            failure(
                 refused.code,
                 refused.reason,
                 refused.message,
                 refused.details,
-            ),
-        }
+            )
+        })
     }
 
     pub(super) fn delete_options(
@@ -645,6 +646,16 @@ impl Cluster {
         };
         Ok(self.store.put(key, object))
     }
+}
+
+/// The media type of a request body, without its parameters.
+fn media_type(request: &ApiRequest) -> &str {
+    request
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
 }
 
 pub(crate) fn invalid(

@@ -5,21 +5,18 @@
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::extract::{Form, Query};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
-use axum::response::Html;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 use imagestream_devcluster::images::ImportJob;
 use imagestream_devcluster::integrated_registry::{self, IntegratedRegistry, PushedTag};
-use imagestream_devcluster::oauth;
 use imagestream_devcluster::registry::AllowedRegistries;
 use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::seed::{self, DEMO_USERS};
 use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};
 use serde_json::Value;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -27,6 +24,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
+
+mod csp_reports;
+mod oauth_routes;
 
 /// Command-line help.
 pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]... [--frame-ancestors SOURCES] [--strict-csp] [--registry | --registry-url HOST:PORT] [--state FILE]
@@ -51,7 +51,8 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
                        files, e.g. \"'self' http://127.0.0.1:9000\" (default 'self')
   --strict-csp         also send a strict Content-Security-Policy with the console's files
                        (default-src 'self'; script-src 'self' 'wasm-unsafe-eval'), with
-                       violations reported to POST /csp-reports and listed by GET /csp-reports
+                       violations reported to POST /csp-reports (JSON, 64 KiB at most, the
+                       first 100 kept) and listed by GET /csp-reports (cluster-admin token)
   --min-request-timeout SECONDS
                        close a watch without timeoutSeconds after a random time between SECONDS
                        and twice that, as kube-apiserver does (default 1800; 0 keeps it open)
@@ -103,28 +104,6 @@ fn console_security_headers(options: &Options) -> Result<Vec<(HeaderName, Header
     let policy = HeaderValue::from_str(&directives.join("; "))
         .map_err(|_| format!("{:?} cannot be sent as a header", options.frame_ancestors))?;
     Ok(vec![(header::CONTENT_SECURITY_POLICY, policy)])
-}
-
-/// `POST /csp-reports` keeps each Content-Security-Policy violation report the browser sends
-/// (`report-uri`, JSON), and `GET /csp-reports` lists them as a JSON array, so a test can tell
-/// that a page ran under `--strict-csp` without anything blocked.
-fn csp_reports() -> axum::routing::MethodRouter<Shared> {
-    let reports: Arc<std::sync::Mutex<Vec<Value>>> = Arc::default();
-    let kept = reports.clone();
-    post(move |body: String| async move {
-        let report = serde_json::from_str(&body).unwrap_or(Value::String(body));
-        if let Ok(mut reports) = kept.lock() {
-            // Bounded: a page stuck in a loop of violations cannot fill the memory.
-            if reports.len() < 1000 {
-                reports.push(report);
-            }
-        }
-        StatusCode::NO_CONTENT
-    })
-    .get(move || async move {
-        let list = reports.lock().map(|r| r.clone()).unwrap_or_default();
-        axum::Json(Value::Array(list))
-    })
 }
 
 /// Adds the console's security headers (see [`console_security_headers`]) to a response.
@@ -441,14 +420,18 @@ pub async fn run(options: Options) -> Result<(), String> {
         )
         .route(
             "/.well-known/oauth-authorization-server",
-            get(oauth_metadata),
+            get(oauth_routes::oauth_metadata),
         )
         .route(
             "/oauth/authorize",
-            get(oauth_authorize_page).post(oauth_authorize),
+            get(oauth_routes::oauth_authorize_page).post(oauth_routes::oauth_authorize),
         )
-        .route("/oauth/token", post(oauth_token))
-        .route("/csp-reports", csp_reports())
+        .route("/oauth/token", post(oauth_routes::oauth_token));
+    // Browsers send reports only where the policy names the route: with --strict-csp.
+    if options.strict_csp {
+        app = app.route(csp_reports::PATH, csp_reports::routes());
+    }
+    let mut app = app
         .fallback_service(console)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared.clone());
@@ -683,76 +666,6 @@ async fn save_after_writes(shared: Shared, saver: StateSaver) {
         saver.save(&shared).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
-}
-
-/// `GET /.well-known/oauth-authorization-server`: where to log in ("Log in with OpenShift").
-async fn oauth_metadata(State(shared): State<Shared>, headers: HeaderMap) -> Response {
-    let host = header_text(&headers, header::HOST).unwrap_or_else(|| "127.0.0.1".into());
-    let issuer = format!("{}://{host}", shared.scheme);
-    let body = serde_json::to_vec(&oauth::metadata(&issuer)).unwrap_or_default();
-    json_response(200, body)
-}
-
-fn oauth_error_page(message: &str) -> Response {
-    let escaped = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    (
-        StatusCode::BAD_REQUEST,
-        Html(format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Log-in error</title></head><body><main><h1>This log-in request cannot be served</h1><p>{escaped}</p></main></body></html>")),
-    )
-        .into_response()
-}
-
-/// `GET /oauth/authorize`: the log-in page (one button per demo user).
-async fn oauth_authorize_page(Query(params): Query<BTreeMap<String, String>>) -> Response {
-    match oauth::AuthorizeRequest::parse(&params) {
-        Ok(request) => {
-            let users: Vec<(&str, &str)> = DEMO_USERS.iter().map(|u| (u.name, u.role)).collect();
-            Html(oauth::login_page(&request, &users)).into_response()
-        }
-        Err(message) => oauth_error_page(&message),
-    }
-}
-
-/// `POST /oauth/authorize`: the person chose a user; back to the client with a token or code.
-async fn oauth_authorize(
-    State(shared): State<Shared>,
-    Form(form): Form<BTreeMap<String, String>>,
-) -> Response {
-    let request = match oauth::AuthorizeRequest::parse(&form) {
-        Ok(request) => request,
-        Err(message) => return oauth_error_page(&message),
-    };
-    let user = form.get("user").cloned().unwrap_or_default();
-    let granted = match shared.cluster.lock() {
-        Ok(mut cluster) => cluster.oauth_grant(&request, &user),
-        Err(_) => Err("cluster state is poisoned".into()),
-    };
-    match granted {
-        Ok(location) => (
-            StatusCode::FOUND,
-            [
-                (header::LOCATION, location),
-                (header::CACHE_CONTROL, "no-store".into()),
-            ],
-        )
-            .into_response(),
-        Err(message) => oauth_error_page(&message),
-    }
-}
-
-/// `POST /oauth/token`: a code for a token.
-async fn oauth_token(
-    State(shared): State<Shared>,
-    Form(form): Form<BTreeMap<String, String>>,
-) -> Response {
-    let (status, body) = match shared.cluster.lock() {
-        Ok(mut cluster) => cluster.oauth_token(&form),
-        Err(_) => (500, serde_json::json!({"error": "server_error"})),
-    };
-    json_response(status, serde_json::to_vec(&body).unwrap_or_default())
 }
 
 /// `POST /registry/notifications`: the integrated registry reports pushes. Answers at once

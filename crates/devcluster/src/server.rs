@@ -11,7 +11,7 @@ use axum::routing::{any, get, post};
 use axum::Router;
 use imagestream_devcluster::images::ImportJob;
 use imagestream_devcluster::integrated_registry::{self, IntegratedRegistry, PushedTag};
-use imagestream_devcluster::registry::AllowedRegistries;
+use imagestream_devcluster::registry::{AllowedRegistries, RegistryAllowList};
 use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::seed::{self, DEMO_USERS};
 use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};
@@ -343,8 +343,9 @@ pub async fn run(options: Options) -> Result<(), String> {
     let shared = Shared {
         cluster: Arc::new(Mutex::new(cluster)),
         changed,
+        // Pull specs, redirect hops and token realms: all held to the same allow list.
         registry: Arc::new(AllowedRegistries::new(
-            RegistryClient::new(),
+            RegistryClient::new().reaching_only(RegistryAllowList::new(allowed_registries.clone())),
             allowed_registries,
         )),
         scheduled_every: options.scheduled_every,
@@ -707,7 +708,11 @@ async fn record_pushes(
     mut pushes: tokio::sync::mpsc::Receiver<PushedTag>,
 ) {
     // Loopback only: no proxy.
-    let client = Arc::new(RegistryClient::new().without_proxy());
+    let client = Arc::new(
+        RegistryClient::new()
+            .without_proxy()
+            .reaching_only(RegistryAllowList::default()),
+    );
     while let Some(push) = pushes.recv().await {
         let started = Instant::now();
         let label = format!("{}/{}:{}", push.namespace, push.name, push.tag);

@@ -5,6 +5,9 @@
 //!   resolved through `RegistryClient` and compared with what the registry itself says.
 //! * `token_and_basic_auth`: a tiny HTTP server in this file plays a registry with a Bearer
 //!   token server and one with Basic auth, to check the credential flows and their messages.
+//! * `redirects_and_token_realms_never_leave_loopback`: a loopback registry that redirects a
+//!   request, or names a token realm, on another host gets the import a Forbidden "registry …
+//!   blocked", and nothing is sent there (the hosts are `.invalid`, which never resolve).
 //!
 //! When `docker-registry` or `skopeo` is missing the first test is skipped with a message, or
 //! fails when `CI=true`.
@@ -17,8 +20,8 @@ use common::{
     LocalRegistry, TempDir,
 };
 use imagestream_devcluster::registry::{
-    sha256_digest, ImageSource, ImportFailure, ResolveRequest, MEDIA_TYPE_DOCKER_MANIFEST,
-    MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST,
+    sha256_digest, AllowedRegistries, ImageSource, ImportFailure, RegistryAllowList,
+    ResolveRequest, MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST,
 };
 use imagestream_devcluster::registry_http::{Credentials, RegistryClient};
 use imagestream_model::reference;
@@ -798,4 +801,152 @@ fn imports_and_new_app_through_the_api_follow_the_registry_digest() {
             .unwrap()
             .ends_with(&format!("/demo/lighttpd@{digest}"))
     );
+}
+
+/// A loopback HTTP server answering each `GET target` with `answer(target)` (status line,
+/// extra header lines, body); stops when dropped. Returns it with its port.
+fn scripted_server(
+    answer: impl Fn(&str, u16) -> (String, String, Vec<u8>) + Send + 'static,
+) -> FakeRegistry {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (log, halt) = (requests.clone(), stop.clone());
+    let thread = std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if halt.load(Ordering::SeqCst) {
+                return;
+            }
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut buffer = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+                // A TLS ClientHello (the HTTPS try of an insecure import): plain HTTP back.
+                if buffer.first() == Some(&0x16) {
+                    break;
+                }
+            }
+            let text = String::from_utf8_lossy(&buffer).to_string();
+            let target = text.split(' ').nth(1).unwrap_or("").to_string();
+            if target.starts_with('/') {
+                log.lock().unwrap().push(target.clone());
+            }
+            let (status, headers, body) = answer(&target, port);
+            let head = format!(
+                "HTTP/1.1 {status}\r\nDocker-Distribution-API-Version: registry/2.0\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    FakeRegistry {
+        port,
+        requests,
+        stop,
+        thread: Some(thread),
+    }
+}
+
+#[test]
+fn redirects_and_token_realms_never_leave_loopback() {
+    let config = br#"{"architecture":"amd64","os":"linux","config":{}}"#.to_vec();
+    let config_digest = sha256_digest(&config);
+    let manifest = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": MEDIA_TYPE_DOCKER_MANIFEST,
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "digest": config_digest, "size": config.len()},
+        "layers": []
+    }))
+    .unwrap();
+    let digest = sha256_digest(&manifest);
+    let blob_path = format!("/v2/demo/app/blobs/{config_digest}");
+    let served_digest = digest.clone();
+    let registry = scripted_server(move |target, port| {
+        let ok = |headers: String, body: Vec<u8>| ("200 OK".to_string(), headers, body);
+        let found = |location: String| {
+            (
+                "302 Found".to_string(),
+                format!("Location: {location}\r\n"),
+                Vec::new(),
+            )
+        };
+        match target {
+            "/v2/" => ok(String::new(), b"{}".to_vec()),
+            "/v2/demo/app/manifests/latest" | "/v2/demo/evil/manifests/latest" => ok(
+                format!("Content-Type: {MEDIA_TYPE_DOCKER_MANIFEST}\r\nDocker-Content-Digest: {served_digest}\r\n"),
+                manifest.clone(),
+            ),
+            // A redirect on loopback (another host name, the same server) is followed.
+            t if t == blob_path => found(format!("http://localhost:{port}/storage/config")),
+            "/storage/config" => ok(String::new(), config.clone()),
+            // One off this machine is not.
+            t if t.starts_with("/v2/demo/evil/blobs/") => {
+                found("http://registry.invalid:5000/storage/config".into())
+            }
+            "/v2/demo/relative/manifests/latest" => found("//registry.invalid/x".into()),
+            _ => ("404 Not Found".into(), String::new(), b"{}".to_vec()),
+        }
+    });
+    let token_elsewhere = scripted_server(|target, _| match target {
+        "/v2/" => (
+            "401 Unauthorized".into(),
+            "WWW-Authenticate: Bearer realm=\"http://auth.invalid/token\",service=\"x\"\r\n".into(),
+            br#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#.to_vec(),
+        ),
+        _ => ("404 Not Found".into(), String::new(), b"{}".to_vec()),
+    });
+    // What devcluster's server builds: the pull spec, every hop and every realm held to the
+    // allow list (loopback only here).
+    let client = RegistryClient::new()
+        .without_proxy()
+        .reaching_only(RegistryAllowList::default())
+        .with_credentials(
+            &format!("127.0.0.1:{}", token_elsewhere.port),
+            Credentials::Basic {
+                username: "user".into(),
+                password: "secret".into(),
+            },
+        );
+    let importer = AllowedRegistries::new(client, Vec::new());
+    let host = format!("127.0.0.1:{}", registry.port);
+
+    let resolved = importer
+        .resolve(&request(&format!("{host}/demo/app:latest"), true))
+        .expect("a redirect to loopback is followed");
+    assert_eq!(resolved.digest, digest);
+
+    let failure = importer
+        .resolve(&request(&format!("{host}/demo/evil:latest"), true))
+        .unwrap_err();
+    assert_eq!(failure, ImportFailure::blocked("registry.invalid:5000"));
+    assert_eq!(
+        failure.message(),
+        "forbidden: registry registry.invalid:5000 blocked"
+    );
+    let failure = importer
+        .resolve(&request(&format!("{host}/demo/relative:latest"), true))
+        .unwrap_err();
+    assert_eq!(failure, ImportFailure::blocked("registry.invalid"));
+
+    let failure = importer
+        .resolve(&request(
+            &format!("127.0.0.1:{}/demo/app:latest", token_elsewhere.port),
+            true,
+        ))
+        .unwrap_err();
+    assert_eq!(failure, ImportFailure::blocked("auth.invalid"));
+    assert_eq!(
+        token_elsewhere.requests.lock().unwrap().as_slice(),
+        ["/v2/"],
+        "nothing but the ping: the credentials went nowhere"
+    );
+    let seen = registry.requests.lock().unwrap().clone();
+    assert!(seen.contains(&"/storage/config".to_string()), "{seen:?}");
 }

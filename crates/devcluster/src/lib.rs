@@ -18,6 +18,8 @@ pub mod persist;
 pub mod registry;
 #[cfg(feature = "server")]
 pub mod registry_http;
+#[cfg(feature = "server")]
+pub mod registry_token;
 pub mod resources;
 pub mod seed;
 pub mod selector;

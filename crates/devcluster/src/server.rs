@@ -12,7 +12,8 @@ use axum::Router;
 use imagestream_devcluster::images::ImportJob;
 use imagestream_devcluster::integrated_registry::{self, IntegratedRegistry, PushedTag};
 use imagestream_devcluster::registry::{AllowedRegistries, RegistryAllowList};
-use imagestream_devcluster::registry_http::RegistryClient;
+use imagestream_devcluster::registry_http::{Credentials, RegistryClient};
+use imagestream_devcluster::registry_token::{self, TokenIssuer};
 use imagestream_devcluster::seed::{self, DEMO_USERS};
 use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};
 use serde_json::Value;
@@ -27,6 +28,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 mod csp_reports;
 mod oauth_routes;
+mod registry_tokens;
 
 /// Command-line help.
 pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]... [--frame-ancestors SOURCES] [--strict-csp] [--registry | --registry-url HOST:PORT] [--state FILE]
@@ -58,7 +60,8 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
                        and twice that, as kube-apiserver does (default 1800; 0 keeps it open)
   --registry           start Debian's docker-registry on a free loopback port as the integrated
                        registry: pushing <registry>/<project>/<name>:<tag> creates or updates that
-                       image stream
+                       image stream; pulls and pushes are authorized with the user's API token
+                       as password (docker login -u USER -p TOKEN), as on OpenShift
   --registry-url HOST:PORT
                        use an already running registry as the integrated one (its address goes
                        into status.dockerImageRepository; pushes to it are not reported)
@@ -257,6 +260,8 @@ struct Shared {
     pushes: Option<tokio::sync::mpsc::Sender<PushedTag>>,
     /// The secret the integrated registry's notifications must carry.
     registry_secret: Option<Arc<str>>,
+    /// Signs the integrated registry's tokens (`/registry/token`, `registry_tokens.rs`).
+    registry_tokens: Option<Arc<TokenIssuer>>,
     /// `http` or `https`, for the OAuth issuer URL.
     scheme: &'static str,
 }
@@ -309,8 +314,13 @@ pub async fn run(options: Options) -> Result<(), String> {
         None
     };
     let scheme = if options.tls { "https" } else { "http" };
-    let integrated = match registry_port {
-        Some(port) => {
+    // The integrated registry trusts tokens signed by this key only (registry_tokens.rs).
+    let registry_tokens = match registry_port {
+        Some(_) => Some(Arc::new(TokenIssuer::generate()?)),
+        None => None,
+    };
+    let integrated = match (registry_port, &registry_tokens) {
+        (Some(port), Some(tokens)) => {
             let registry_options = integrated_registry::RegistryOptions {
                 binary: PathBuf::from(integrated_registry::REGISTRY_BINARY),
                 dir: registry_dir,
@@ -320,6 +330,10 @@ pub async fn run(options: Options) -> Result<(), String> {
                     integrated_registry::NOTIFICATIONS_PATH
                 ),
                 trust_pem: certificate.as_ref().map(|(cert, _)| cert.clone()),
+                token_auth: Some(integrated_registry::TokenAuth {
+                    realm: format!("{scheme}://{address}{}", registry_token::TOKEN_PATH),
+                    certificate_pem: tokens.certificate_pem().to_owned(),
+                }),
             };
             let started =
                 tokio::task::spawn_blocking(move || IntegratedRegistry::start(&registry_options))
@@ -327,7 +341,7 @@ pub async fn run(options: Options) -> Result<(), String> {
                     .map_err(|err| format!("cannot start the integrated registry: {err}"))?;
             Some(started.map_err(|err| format!("cannot start the integrated registry: {err}"))?)
         }
-        None => None,
+        _ => None,
     };
     let (pushes, pushed) = match &integrated {
         Some(_) => {
@@ -352,6 +366,7 @@ pub async fn run(options: Options) -> Result<(), String> {
         min_request_timeout: options.min_request_timeout,
         pushes,
         registry_secret: integrated.as_ref().map(|r| Arc::from(r.secret())),
+        registry_tokens,
         scheme: if options.tls { "https" } else { "http" },
     };
     if let (Some(receiver), Some(registry)) = (pushed, &integrated) {
@@ -427,7 +442,8 @@ pub async fn run(options: Options) -> Result<(), String> {
             "/oauth/authorize",
             get(oauth_routes::oauth_authorize_page).post(oauth_routes::oauth_authorize),
         )
-        .route("/oauth/token", post(oauth_routes::oauth_token));
+        .route("/oauth/token", post(oauth_routes::oauth_token))
+        .route(registry_token::TOKEN_PATH, registry_tokens::routes());
     // Browsers send reports only where the policy names the route: with --strict-csp.
     if options.strict_csp {
         app = app.route(csp_reports::PATH, csp_reports::routes());
@@ -486,7 +502,7 @@ pub async fn run(options: Options) -> Result<(), String> {
     }
     if let Some(host) = &internal_registry {
         println!(
-            "integrated registry: {host} (push with: skopeo copy --dest-tls-verify=false … docker://{host}/<project>/<name>:<tag>)"
+            "integrated registry: {host} (push with your API token: skopeo copy --dest-tls-verify=false --dest-creds developer:TOKEN … docker://{host}/<project>/<name>:<tag>)"
         );
     }
     if let Some(registry) = &integrated {
@@ -716,9 +732,29 @@ async fn record_pushes(
     while let Some(push) = pushes.recv().await {
         let started = Instant::now();
         let label = format!("{}/{}:{}", push.namespace, push.name, push.tag);
-        let (source, host, reading) = (client.clone(), registry_host.clone(), push.clone());
+        // devcluster reads the manifest back with a pull token of its own for this repository.
+        let pull = registry_token::ResourceActions {
+            kind: "repository".into(),
+            name: format!("{}/{}", push.namespace, push.name),
+            actions: vec!["pull".into()],
+        };
+        let token = shared.registry_tokens.as_ref().map(|tokens| {
+            tokens.issue("system:devcluster", &[pull], now_millis().div_euclid(1000))
+        });
+        let source = match token {
+            Some(Ok(token)) => client
+                .as_ref()
+                .clone()
+                .with_credentials(&registry_host, Credentials::Bearer(token)),
+            Some(Err(message)) => {
+                eprintln!("devcluster: the push of {label} was not recorded: {message}");
+                continue;
+            }
+            None => client.as_ref().clone(),
+        };
+        let (host, reading) = (registry_host.clone(), push.clone());
         let resolved = tokio::task::spawn_blocking(move || {
-            integrated_registry::resolve_push(source.as_ref(), &host, &reading)
+            integrated_registry::resolve_push(&source, &host, &reading)
         })
         .await;
         let resolved = match resolved {

@@ -27,6 +27,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
 mod csp_reports;
+mod listener;
 mod oauth_routes;
 mod registry_tokens;
 
@@ -65,6 +66,14 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
   --registry-url HOST:PORT
                        use an already running registry as the integrated one (its address goes
                        into status.dockerImageRepository; pushes to it are not reported)
+  --request-header-timeout SECONDS
+                       close a connection that has not sent a whole request head within this
+                       (default 32, as kube-apiserver's ReadHeaderTimeout)
+  --idle-timeout SECONDS
+                       close a connection this long after its last response when no new
+                       request comes (default 90, as kube-apiserver's IdleTimeout)
+  --max-connections N  most connections open at once (default: the open-file limit less 64);
+                       one more gets a 503 Status and is closed
   --state FILE         load the cluster from FILE if it exists (else seed the demo) and save it
                        there after writes (at most once a second) and at shutdown; with
                        --registry the images are kept in FILE.registry/";
@@ -149,6 +158,15 @@ pub struct Options {
     start_registry: bool,
     registry_url: Option<String>,
     state: Option<PathBuf>,
+    /// `--request-header-timeout`, `--idle-timeout`, `--max-connections`.
+    connection_limits: listener::ConnectionLimits,
+}
+
+/// A number of seconds from the command line.
+fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_secs)
+        .map_err(|_| format!("{flag} {text:?} is not a number of seconds"))
 }
 
 impl Options {
@@ -171,6 +189,11 @@ impl Options {
             start_registry: false,
             registry_url: None,
             state: None,
+            connection_limits: listener::ConnectionLimits {
+                header_read_timeout: listener::DEFAULT_HEADER_READ_TIMEOUT,
+                idle_timeout: listener::DEFAULT_IDLE_TIMEOUT,
+                max_connections: listener::default_max_connections(),
+            },
         };
         let mut args = args;
         while let Some(flag) = args.next() {
@@ -230,6 +253,25 @@ impl Options {
                     options.registry_url = Some(text);
                 }
                 "--state" => options.state = Some(PathBuf::from(value()?)),
+                "--request-header-timeout" => {
+                    let timeout = seconds(&flag, &value()?)?;
+                    options.connection_limits.header_read_timeout =
+                        timeout.max(Duration::from_secs(1));
+                }
+                "--idle-timeout" => {
+                    let timeout = seconds(&flag, &value()?)?;
+                    options.connection_limits.idle_timeout = timeout.max(Duration::from_secs(1));
+                }
+                "--max-connections" => {
+                    let text = value()?;
+                    options.connection_limits.max_connections = text
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| {
+                            format!("--max-connections {text:?} is not a positive number")
+                        })?;
+                }
                 "-h" | "--help" => return Err("help requested".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -533,9 +575,11 @@ pub async fn run(options: Options) -> Result<(), String> {
             )
             .await
             .map_err(|err| format!("cannot load the generated certificate: {err}"))?;
-            // Watch events are small writes: send them at once (no Nagle delay).
-            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config)
-                .acceptor(axum_server::accept::NoDelayAcceptor::new());
+            let acceptor = listener::LimitedAcceptor::new(
+                axum_server::tls_rustls::RustlsAcceptor::new(config),
+                options.connection_limits,
+                false,
+            );
             axum_server::from_tcp(listener)
                 .acceptor(acceptor)
                 .handle(handle)
@@ -544,7 +588,11 @@ pub async fn run(options: Options) -> Result<(), String> {
         }
         None => {
             axum_server::from_tcp(listener)
-                .acceptor(axum_server::accept::NoDelayAcceptor::new())
+                .acceptor(listener::LimitedAcceptor::new(
+                    axum_server::accept::DefaultAcceptor::new(),
+                    options.connection_limits,
+                    true,
+                ))
                 .handle(handle)
                 .serve(service)
                 .await

@@ -6,12 +6,21 @@
 //! * `csp_reports_are_bounded_and_read_by_cluster_admins_only`: `/csp-reports` exists only with
 //!   `--strict-csp`, takes JSON reports of at most 64 KiB, keeps 100, and lists them for a
 //!   cluster-admin token only.
+//! * `slow_and_idle_connections_are_closed_and_others_still_answered`: 1,000 connections that
+//!   send nothing or a request head a byte at a time do not keep a normal client from its
+//!   answer, and are closed once the header timeout has passed; an idle keep-alive connection
+//!   is closed after the idle timeout, a watch is not. Prints the figures.
+//! * `connections_over_the_limit_get_a_503_status`: with `--max-connections`, one more
+//!   connection is answered with a 503 Status at once instead of waiting in the listen queue.
 #![cfg(feature = "server")]
 
 mod common;
 
 use common::{Devcluster, TempDir};
 use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_devcluster");
 const ADMIN: &str = "Bearer sha256~admin-devcluster-token";
@@ -253,4 +262,224 @@ fn csp_reports_are_bounded_and_read_by_cluster_admins_only() {
         list[0]["csp-report"]["effective-directive"],
         "style-src-attr"
     );
+}
+
+/// `127.0.0.1:PORT` of a devcluster base URL.
+fn address(base: &str) -> String {
+    base.trim_start_matches("http://").to_owned()
+}
+
+/// Reads until the server closes the connection (or 30 s pass); true when it closed.
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+/// One `GET path` on a fresh connection; the status and how long it took.
+fn timed_get(agent: &ureq::Agent, url: &str) -> (u16, Duration) {
+    let started = Instant::now();
+    let mut response = agent
+        .get(url)
+        .header("Authorization", DEVELOPER)
+        .call()
+        .expect("answered");
+    let _ = response.body_mut().read_to_vec();
+    (response.status().as_u16(), started.elapsed())
+}
+
+#[test]
+fn slow_and_idle_connections_are_closed_and_others_still_answered() {
+    const HEADER_TIMEOUT: u64 = 3;
+    const IDLE_TIMEOUT: u64 = 4;
+    let work = TempDir::new("slow-connections");
+    let header = HEADER_TIMEOUT.to_string();
+    let idle = IDLE_TIMEOUT.to_string();
+    let cluster = start(
+        &work,
+        &["--request-header-timeout", &header, "--idle-timeout", &idle],
+    );
+    let server = address(&cluster.base);
+
+    // 500 connections that send nothing, 500 that send a request head one byte at a time.
+    let opened = Instant::now();
+    // The time is taken before connecting: the server cannot have accepted earlier.
+    let connect = || {
+        let before = Instant::now();
+        (TcpStream::connect(&server).expect("connect"), before)
+    };
+    let silent: Vec<(TcpStream, Instant)> = (0..500).map(|_| connect()).collect();
+    let trickling: Vec<(TcpStream, Instant)> = (0..500).map(|_| connect()).collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickle = {
+        let mut streams: Vec<TcpStream> = trickling
+            .iter()
+            .map(|(s, _)| s.try_clone().expect("clone"))
+            .collect();
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let head = b"GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+            let mut sent = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) && sent < head.len() {
+                for stream in &mut streams {
+                    let _ = stream.write(&head[sent..=sent]);
+                }
+                sent += 1;
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        })
+    };
+    let opened_all = opened.elapsed();
+    eprintln!(
+        "1,000 slow connections opened in {} ms",
+        opened_all.as_millis()
+    );
+
+    // A normal client is still answered, each request on a new connection.
+    let agent = agent();
+    let mut latencies: Vec<Duration> = (0..20)
+        .map(|_| {
+            let (status, took) = timed_get(&agent, &format!("{}/version", cluster.base));
+            assert_eq!(status, 200);
+            took
+        })
+        .collect();
+    latencies.sort();
+    eprintln!(
+        "normal client with 1,000 slow connections open: median {:.1} ms, max {:.1} ms over 20 requests",
+        latencies[10].as_secs_f64() * 1000.0,
+        latencies[19].as_secs_f64() * 1000.0
+    );
+
+    // Every slow one is closed by the server, none before the header timeout.
+    let mut lifetimes = Vec::new();
+    for (mut stream, connected) in silent.into_iter().chain(trickling) {
+        assert!(
+            closed_by_server(&mut stream),
+            "a slow connection was left open"
+        );
+        lifetimes.push(connected.elapsed());
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = trickle.join();
+    let first = lifetimes.iter().min().copied().unwrap_or_default();
+    eprintln!(
+        "1,000 slow connections all closed by the server, the earliest {:.2} s after it was opened (header timeout {HEADER_TIMEOUT} s; checked one by one once all were open, {:.2} s after the first)",
+        first.as_secs_f64(),
+        opened_all.as_secs_f64()
+    );
+    assert!(
+        first >= Duration::from_secs(HEADER_TIMEOUT),
+        "none closed before the timeout"
+    );
+
+    // An idle keep-alive connection is closed after the idle timeout, a quiet watch is not.
+    let mut keep_alive = TcpStream::connect(&server).unwrap();
+    keep_alive
+        .write_all(b"GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sha256~developer-devcluster-token\r\n\r\n")
+        .unwrap();
+    let mut watch = TcpStream::connect(&server).unwrap();
+    watch
+        .write_all(b"GET /apis/image.openshift.io/v1/namespaces/demo/imagestreams?watch=true&timeoutSeconds=60 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sha256~developer-devcluster-token\r\n\r\n")
+        .unwrap();
+    let answered = Instant::now();
+    assert!(
+        closed_by_server(&mut keep_alive),
+        "the idle connection is closed"
+    );
+    let idle_for = answered.elapsed();
+    eprintln!(
+        "idle keep-alive connection closed after {:.2} s (idle timeout {IDLE_TIMEOUT} s)",
+        idle_for.as_secs_f64()
+    );
+    assert!(idle_for >= Duration::from_secs(IDLE_TIMEOUT));
+    // Past both timeouts, the watch is still open.
+    std::thread::sleep(Duration::from_secs(HEADER_TIMEOUT));
+    watch
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match watch.read(&mut buffer) {
+            Ok(0) => panic!("the watch was closed by a connection timeout"),
+            Ok(_) => continue,
+            Err(err) => {
+                assert!(
+                    matches!(
+                        err.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ),
+                    "the watch broke: {err}"
+                );
+                break;
+            }
+        }
+    }
+}
+
+#[test]
+fn connections_over_the_limit_get_a_503_status() {
+    let work = TempDir::new("connection-limit");
+    let cluster = start(
+        &work,
+        &["--max-connections", "20", "--request-header-timeout", "2"],
+    );
+    let server = address(&cluster.base);
+    let held: Vec<TcpStream> = (0..20)
+        .map(|_| TcpStream::connect(&server).expect("connect"))
+        .collect();
+    // The 21st is answered at once (retried while the server may not have accepted all 20).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let answer = loop {
+        let mut extra = TcpStream::connect(&server).expect("connect");
+        extra
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = extra.read_to_end(&mut answer);
+        if answer.starts_with(b"HTTP/1.1 503") {
+            break String::from_utf8_lossy(&answer).into_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no 503 for a connection over the limit"
+        );
+    };
+    let (_, body) = answer.split_once("\r\n\r\n").expect("a body");
+    let status: Value = serde_json::from_str(body).expect("a Status");
+    assert_eq!(status["reason"], "ServiceUnavailable");
+    assert_eq!(status["details"]["retryAfterSeconds"], 1);
+    // Once the held ones time out, clients are served again.
+    let agent = agent();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let served = agent
+            .get(&format!("{}/version", cluster.base))
+            .call()
+            .map(|r| r.status().as_u16());
+        // Any answer but the 503 (GET /version without a token is a 401).
+        if matches!(served, Ok(status) if status != 503) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not served after the held connections closed: {served:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(held);
 }

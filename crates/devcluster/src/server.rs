@@ -74,6 +74,9 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
                        request comes (default 90, as kube-apiserver's IdleTimeout)
   --max-connections N  most connections open at once (default: the open-file limit less 64);
                        one more gets a 503 Status and is closed
+  --max-requests-inflight N, --max-mutating-requests-inflight N
+                       most reads and writes served at once, watches apart (default 400 and
+                       200, as kube-apiserver); one more is answered 429 with Retry-After: 1
   --state FILE         load the cluster from FILE if it exists (else seed the demo) and save it
                        there after writes (at most once a second) and at shutdown; with
                        --registry the images are kept in FILE.registry/";
@@ -193,6 +196,8 @@ impl Options {
                 header_read_timeout: listener::DEFAULT_HEADER_READ_TIMEOUT,
                 idle_timeout: listener::DEFAULT_IDLE_TIMEOUT,
                 max_connections: listener::default_max_connections(),
+                max_requests_inflight: listener::DEFAULT_MAX_REQUESTS_INFLIGHT,
+                max_mutating_requests_inflight: listener::DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT,
             },
         };
         let mut args = args;
@@ -261,6 +266,19 @@ impl Options {
                 "--idle-timeout" => {
                     let timeout = seconds(&flag, &value()?)?;
                     options.connection_limits.idle_timeout = timeout.max(Duration::from_secs(1));
+                }
+                "--max-requests-inflight" | "--max-mutating-requests-inflight" => {
+                    let text = value()?;
+                    let limit = text
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("{flag} {text:?} is not a positive number"))?;
+                    if flag == "--max-requests-inflight" {
+                        options.connection_limits.max_requests_inflight = limit;
+                    } else {
+                        options.connection_limits.max_mutating_requests_inflight = limit;
+                    }
                 }
                 "--max-connections" => {
                     let text = value()?;

@@ -16,7 +16,12 @@
 //!   timeout again);
 //! * while a request is in flight (a watch can stream for hours) neither applies;
 //! * at most `max_connections` are open: one more is answered at once with a `503` Status and
-//!   closed (plain HTTP), or closed (TLS, where nothing can be said before the handshake).
+//!   closed (plain HTTP), or closed (TLS, where nothing can be said before the handshake);
+//! * at most `max_requests_inflight` read-only and `max_mutating_requests_inflight` other
+//!   requests are served at once, watches apart, as kube-apiserver's `--max-requests-inflight`
+//!   (400) and `--max-mutating-requests-inflight` (200): one more is answered `429` with
+//!   `Retry-After: 1` and its words, "Too many requests, please try again later." (its
+//!   `maxinflight` filter writes them as plain text, not as a Status).
 
 use axum::body::{Body, HttpBody};
 use axum::http::{Request, Response};
@@ -36,6 +41,10 @@ use tokio::time::{Instant, Sleep};
 pub(super) const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(32);
 /// kube-apiserver's `IdleTimeout`.
 pub(super) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// kube-apiserver's `--max-requests-inflight` default.
+pub(super) const DEFAULT_MAX_REQUESTS_INFLIGHT: usize = 400;
+/// kube-apiserver's `--max-mutating-requests-inflight` default.
+pub(super) const DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT: usize = 200;
 /// File descriptors kept free for everything else (state file, registry, log, accept).
 const RESERVED_DESCRIPTORS: u64 = 64;
 
@@ -48,6 +57,60 @@ pub(super) struct ConnectionLimits {
     pub idle_timeout: Duration,
     /// Most connections open at once.
     pub max_connections: usize,
+    /// Most GET/HEAD/OPTIONS requests served at once (watches not counted).
+    pub max_requests_inflight: usize,
+    /// Most other requests served at once.
+    pub max_mutating_requests_inflight: usize,
+}
+
+/// The request slots all connections share.
+#[derive(Debug, Clone)]
+struct RequestSlots {
+    read_only: Arc<Semaphore>,
+    mutating: Arc<Semaphore>,
+}
+
+impl RequestSlots {
+    fn new(limits: &ConnectionLimits) -> Self {
+        Self {
+            read_only: Arc::new(Semaphore::new(limits.max_requests_inflight.max(1))),
+            mutating: Arc::new(Semaphore::new(limits.max_mutating_requests_inflight.max(1))),
+        }
+    }
+
+    /// A slot for `request`: `Ok(None)` for a long-running request (a watch), `Err` when all
+    /// slots of its kind are taken.
+    fn take<B>(&self, request: &Request<B>) -> Result<Option<OwnedSemaphorePermit>, ()> {
+        let query = request.uri().query().unwrap_or_default();
+        let watch = request.uri().path().contains("/watch/")
+            || query
+                .split('&')
+                .any(|pair| matches!(pair, "watch=true" | "watch=1" | "watch=True"));
+        if watch {
+            return Ok(None);
+        }
+        let slots = match request.method().as_str() {
+            "GET" | "HEAD" | "OPTIONS" => &self.read_only,
+            _ => &self.mutating,
+        };
+        slots.clone().try_acquire_owned().map(Some).map_err(|_| ())
+    }
+}
+
+/// kube-apiserver's answer when every request slot is taken.
+fn too_many_requests() -> Response<Body> {
+    let mut response = Response::new(Body::from("Too many requests, please try again later.\n"));
+    *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("1"),
+    );
+    response
 }
 
 /// The open-file limit minus [`RESERVED_DESCRIPTORS`]: the most connections devcluster can
@@ -127,6 +190,7 @@ pub(super) struct LimitedAcceptor<A> {
     inner: A,
     limits: ConnectionLimits,
     slots: Arc<Semaphore>,
+    requests: RequestSlots,
     /// Plain HTTP: a refused connection gets a 503 before it is closed.
     plain: bool,
     refused: Arc<AtomicU64>,
@@ -138,6 +202,7 @@ impl<A> LimitedAcceptor<A> {
             inner,
             limits,
             slots: Arc::new(Semaphore::new(limits.max_connections.max(1))),
+            requests: RequestSlots::new(&limits),
             plain,
             refused: Arc::default(),
         }
@@ -215,6 +280,7 @@ where
             let service = TrackedService {
                 inner: service,
                 shared,
+                requests: this.requests.clone(),
             };
             this.inner.accept(stream, service).await
         })
@@ -330,6 +396,7 @@ impl AsyncWrite for LimitedStream {
 pub(super) struct TrackedService<S> {
     inner: S,
     shared: Shared,
+    requests: RequestSlots,
 }
 
 /// Ends its request when dropped (the response body was sent or abandoned).
@@ -345,6 +412,7 @@ impl Drop for InFlight {
 struct TrackedBody {
     inner: Body,
     _in_flight: InFlight,
+    _slot: Option<OwnedSemaphorePermit>,
 }
 
 impl HttpBody for TrackedBody {
@@ -371,6 +439,7 @@ impl<S, B> tower_service::Service<Request<B>> for TrackedService<S>
 where
     S: tower_service::Service<Request<B>, Response = Response<Body>>,
     S::Future: Send + 'static,
+    S::Error: Send + 'static,
 {
     type Response = Response<Body>;
     type Error = S::Error;
@@ -383,6 +452,10 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         self.shared.request_started();
         let in_flight = InFlight(self.shared.clone());
+        let Ok(slot) = self.requests.take(&request) else {
+            drop(in_flight);
+            return Box::pin(std::future::ready(Ok(too_many_requests())));
+        };
         let future = self.inner.call(request);
         Box::pin(async move {
             let response = future.await?;
@@ -390,6 +463,7 @@ where
                 Body::new(TrackedBody {
                     inner: body,
                     _in_flight: in_flight,
+                    _slot: slot,
                 })
             }))
         })
@@ -399,6 +473,78 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tower_service::Service;
+
+    /// A service whose answers wait until its gate opens.
+    #[derive(Clone)]
+    struct Slow(tokio::sync::watch::Receiver<bool>);
+
+    impl Service<Request<()>> for Slow {
+        type Response = Response<Body>;
+        type Error = std::convert::Infallible;
+        type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Self::Error>> + Send>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: Request<()>) -> Self::Future {
+            let mut gate = self.0.clone();
+            Box::pin(async move {
+                let _ = gate.wait_for(|open| *open).await;
+                Ok(Response::new(Body::empty()))
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn requests_beyond_the_inflight_limits_get_429_and_watches_are_apart() {
+        let limits = ConnectionLimits {
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: 10,
+            max_requests_inflight: 1,
+            max_mutating_requests_inflight: 1,
+        };
+        let (release, gate) = tokio::sync::watch::channel(false);
+        let mut service = TrackedService {
+            inner: Slow(gate),
+            shared: Shared {
+                inner: Arc::new(Mutex::new(Inner {
+                    phase: Phase::Busy,
+                    in_flight: 0,
+                    reader: None,
+                })),
+                limits,
+            },
+            requests: RequestSlots::new(&limits),
+        };
+        let request =
+            |method: &str, uri: &str| Request::builder().method(method).uri(uri).body(()).unwrap();
+        let first = tokio::spawn(service.call(request("GET", "/api/v1/namespaces")));
+        let second = service.call(request("GET", "/version")).await.unwrap();
+        assert_eq!(second.status(), 429);
+        assert_eq!(second.headers()["retry-after"], "1");
+        let body = axum::body::to_bytes(second.into_body(), 1024)
+            .await
+            .unwrap();
+        assert_eq!(&body[..], b"Too many requests, please try again later.\n");
+        // Writes have their own slots, and watches need none.
+        let write = tokio::spawn(service.call(request("POST", "/api/v1/namespaces")));
+        let another_write = service
+            .call(request("DELETE", "/api/v1/namespaces/x"))
+            .await
+            .unwrap();
+        assert_eq!(another_write.status(), 429);
+        let watch = tokio::spawn(service.call(request("GET", "/api/v1/pods?watch=true")));
+        release.send_replace(true);
+        for done in [first, write, watch] {
+            assert_eq!(done.await.unwrap().unwrap().status(), 200);
+        }
+        // The slot comes back once the response is done.
+        let after = service.call(request("GET", "/version")).await.unwrap();
+        assert_eq!(after.status(), 200);
+    }
 
     #[test]
     fn the_answer_over_the_limit_is_a_status() {

@@ -10,10 +10,12 @@
 //! What is granted follows OpenShift's integrated registry, which authorizes every pull and
 //! push with the user's own OpenShift token (`docker login -u $(oc whoami) -p $(oc whoami -t)`):
 //! the Basic password is an API token (the user name is not trusted), `pull` needs `get` on
-//! image streams in the project (its `imagestreams/layers` check), `push` needs `update` and
-//! `create` there, in a project that exists. Anonymous callers get a token with no access:
-//! OpenShift grants `system:anonymous` nothing in any project by default (not even `openshift`),
-//! so the registry refuses their pulls and pushes. `registry:catalog:*` is for cluster admins.
+//! image streams in the project (its `imagestreams/layers` check; in `openshift` every user
+//! may, as OpenShift's `shared-resource-viewers` binding lets `system:authenticated` read
+//! there), `push` needs `update` and `create` there, in a project that exists. Anonymous
+//! callers get a token with no access: OpenShift grants `system:anonymous` nothing in any
+//! project by default (not even `openshift`), so the registry refuses their pulls and pushes.
+//! `registry:catalog:*` is for cluster admins.
 //!
 //! As distribution's spec asks, a known caller gets a token with the part of the requested
 //! access it has (possibly none) and the registry refuses what is missing; unknown credentials
@@ -106,7 +108,10 @@ pub fn granted(cluster: &Cluster, user: Option<&str>, requested: &ResourceAction
                 .actions
                 .iter()
                 .filter(|action| match action.as_str() {
-                    "pull" => may("get"),
+                    // OpenShift binds the `shared-resource-viewer` role in `openshift` to
+                    // `system:authenticated` (the `shared-resource-viewers` binding): every
+                    // user, never anonymous, pulls the shared images.
+                    "pull" => namespace == "openshift" || may("get"),
                     "push" => may("update") && may("create"),
                     "delete" => may("delete"),
                     _ => false,

@@ -269,6 +269,12 @@ fn pushes_to_the_integrated_registry_create_and_update_image_streams() {
         "repository:demo/lighttpd:pull",
         "developer",
     );
+    // Anonymous pulls are refused too: OpenShift grants system:anonymous nothing.
+    let anonymous_pull = agent
+        .get(&format!("http://{host}/v2/demo/lighttpd/manifests/latest"))
+        .call()
+        .unwrap();
+    assert_eq!(anonymous_pull.status(), 401);
     let digest = registry_digest_with(
         &host,
         "demo/lighttpd",

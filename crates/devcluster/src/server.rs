@@ -12,7 +12,7 @@ use axum::Router;
 use imagestream_devcluster::images::ImportJob;
 use imagestream_devcluster::integrated_registry::{self, IntegratedRegistry, PushedTag};
 use imagestream_devcluster::registry::{AllowedRegistries, RegistryAllowList};
-use imagestream_devcluster::registry_http::{Credentials, RegistryClient};
+use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::registry_token::{self, TokenIssuer};
 use imagestream_devcluster::seed::{self, DEMO_USERS};
 use imagestream_devcluster::{ApiRequest, ApiResponse, Cluster, ClusterSettings, WatchRequest};
@@ -29,7 +29,7 @@ use tower_http::services::{ServeDir, ServeFile};
 mod csp_reports;
 mod listener;
 mod oauth_routes;
-mod registry_tokens;
+mod registry_routes;
 
 /// Command-line help.
 pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]... [--frame-ancestors SOURCES] [--strict-csp] [--registry | --registry-url HOST:PORT] [--state FILE]
@@ -430,7 +430,7 @@ pub async fn run(options: Options) -> Result<(), String> {
         scheme: if options.tls { "https" } else { "http" },
     };
     if let (Some(receiver), Some(registry)) = (pushed, &integrated) {
-        tokio::spawn(record_pushes(
+        tokio::spawn(registry_routes::record_pushes(
             shared.clone(),
             registry.host().to_owned(),
             receiver,
@@ -492,7 +492,7 @@ pub async fn run(options: Options) -> Result<(), String> {
         .route("/apis/{*rest}", any(api))
         .route(
             integrated_registry::NOTIFICATIONS_PATH,
-            post(registry_notifications),
+            post(registry_routes::registry_notifications),
         )
         .route(
             "/.well-known/oauth-authorization-server",
@@ -503,7 +503,7 @@ pub async fn run(options: Options) -> Result<(), String> {
             get(oauth_routes::oauth_authorize_page).post(oauth_routes::oauth_authorize),
         )
         .route("/oauth/token", post(oauth_routes::oauth_token))
-        .route(registry_token::TOKEN_PATH, registry_tokens::routes());
+        .route(registry_token::TOKEN_PATH, registry_routes::token_routes());
     // Browsers send reports only where the policy names the route: with --strict-csp.
     if options.strict_csp {
         app = app.route(csp_reports::PATH, csp_reports::routes());
@@ -748,110 +748,6 @@ async fn save_after_writes(shared: Shared, saver: StateSaver) {
     while changed.changed().await.is_ok() {
         saver.save(&shared).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-}
-
-/// `POST /registry/notifications`: the integrated registry reports pushes. Answers at once
-/// (200 even for an envelope it cannot use, so the registry does not retry it forever); the
-/// pushes are recorded in order by `record_pushes`.
-async fn registry_notifications(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let (Some(secret), Some(pushes)) = (&shared.registry_secret, &shared.pushes) else {
-        return StatusCode::NOT_FOUND;
-    };
-    let received = headers
-        .get(integrated_registry::SECRET_HEADER)
-        .and_then(|v| v.to_str().ok());
-    if !integrated_registry::secret_matches(secret, received) {
-        return StatusCode::UNAUTHORIZED;
-    }
-    match integrated_registry::parse_notifications(&body) {
-        Ok(list) => {
-            for push in list {
-                if pushes.try_send(push).is_err() {
-                    eprintln!("devcluster: too many registry pushes waiting; one was dropped");
-                }
-            }
-        }
-        Err(err) => eprintln!("devcluster: ignored a registry notification: {err}"),
-    }
-    StatusCode::OK
-}
-
-/// Records the integrated registry's pushes one after the other: the manifest is read back
-/// from the registry on a blocking thread (not under the cluster lock), then the stream's tag
-/// is updated and watches are told.
-async fn record_pushes(
-    shared: Shared,
-    registry_host: String,
-    mut pushes: tokio::sync::mpsc::Receiver<PushedTag>,
-) {
-    // Loopback only: no proxy.
-    let client = Arc::new(
-        RegistryClient::new()
-            .without_proxy()
-            .reaching_only(RegistryAllowList::default()),
-    );
-    while let Some(push) = pushes.recv().await {
-        let started = Instant::now();
-        let label = format!("{}/{}:{}", push.namespace, push.name, push.tag);
-        // devcluster reads the manifest back with a pull token of its own for this repository.
-        let pull = registry_token::ResourceActions {
-            kind: "repository".into(),
-            name: format!("{}/{}", push.namespace, push.name),
-            actions: vec!["pull".into()],
-        };
-        let token = shared.registry_tokens.as_ref().map(|tokens| {
-            tokens.issue("system:devcluster", &[pull], now_millis().div_euclid(1000))
-        });
-        let source = match token {
-            Some(Ok(token)) => client
-                .as_ref()
-                .clone()
-                .with_credentials(&registry_host, Credentials::Bearer(token)),
-            Some(Err(message)) => {
-                eprintln!("devcluster: the push of {label} was not recorded: {message}");
-                continue;
-            }
-            None => client.as_ref().clone(),
-        };
-        let (host, reading) = (registry_host.clone(), push.clone());
-        let resolved = tokio::task::spawn_blocking(move || {
-            integrated_registry::resolve_push(&source, &host, &reading)
-        })
-        .await;
-        let resolved = match resolved {
-            Ok(Ok(resolved)) => resolved,
-            Ok(Err(failure)) => {
-                eprintln!(
-                    "devcluster: the push of {label} was not recorded: {}",
-                    failure.message()
-                );
-                continue;
-            }
-            Err(err) => {
-                eprintln!("devcluster: the push of {label} was not recorded: {err}");
-                continue;
-            }
-        };
-        let recorded = match shared.cluster.lock() {
-            Ok(mut cluster) => {
-                integrated_registry::record_push(&mut cluster, &push, &resolved, now_millis())
-            }
-            Err(_) => return,
-        };
-        match recorded {
-            Ok(_) => println!(
-                "registry push: {label} -> {} ({} ms)",
-                push.digest,
-                started.elapsed().as_millis()
-            ),
-            Err(message) => eprintln!("devcluster: {message}"),
-        }
-        notify_watchers(&shared);
     }
 }
 

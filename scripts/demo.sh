@@ -29,7 +29,8 @@ cat <<MSG
       sha256~developer-devcluster-token
   (the other users and their tokens are printed below; they work with kubectl and curl too).
   An integrated registry runs beside it (its address is printed below): an image pushed to
-  <registry>/<project>/<name>:<tag> appears as an image stream.
+  <registry>/<project>/<name>:<tag> appears as an image stream. As on OpenShift, log in to it
+  with your token as password: docker login -u developer -p sha256~developer-devcluster-token
   Or choose "Explore a demo cluster" on the log-in page: a cluster runs inside the page
   (a Web Worker), nothing goes to the server, and a reload starts it afresh.
   devcluster serves 127.0.0.1 only. Stop with Ctrl-C.

@@ -12,10 +12,18 @@ mod support;
 use serde_json::Value;
 use support::Session;
 
+/// Reading the reports takes a cluster administrator's token (devcluster's admin).
+const READ_REPORTS: &str =
+    "fetch('/csp-reports', { headers: { 'Authorization': 'Bearer sha256~admin-devcluster-token' } })";
+
 /// The violation reports devcluster received, as JSON.
 async fn reports(session: &Session) -> Vec<Value> {
-    let (status, body) = session.api("GET", "/csp-reports", None).await;
-    assert_eq!(status, 200, "GET /csp-reports: {body}");
+    let body = session
+        .wait_until(
+            &format!("return {READ_REPORTS}.then(r => r.status === 200 ? r.json() : null)"),
+            "the list of CSP reports",
+        )
+        .await;
     body.as_array().cloned().unwrap_or_default()
 }
 
@@ -107,7 +115,7 @@ async fn the_console_runs_under_a_strict_content_security_policy() {
         .await;
     session
         .wait_until(
-            "return fetch('/csp-reports').then(r => r.json()).then(l => l.length > 0)",
+            &format!("return {READ_REPORTS}.then(r => r.json()).then(l => l.length > 0)"),
             "the report of the inline style",
         )
         .await;

@@ -13,6 +13,7 @@ mod common;
 
 pub use common::{
     oci_layout, registry_digest, skopeo_copy, tools_available, LocalRegistry, TempDir,
+    DEVELOPER_CREDS,
 };
 
 /// The media type a registry answers a manifest GET with when asked for an OCI manifest.
@@ -48,11 +49,17 @@ impl ExternalRegistry {
         Some(ExternalRegistry { registry, work })
     }
 
-    /// Pushes the same image to `destination` (`HOST:PORT/REPOSITORY:TAG`), e.g. to
-    /// devcluster's integrated registry, as `docker push` / `skopeo copy` would.
+    /// Pushes the same image to `destination` (`HOST:PORT/REPOSITORY:TAG`) in devcluster's
+    /// integrated registry as the developer, as `docker login -u developer -p TOKEN` and
+    /// `docker push` would (the registry authorizes pushes with the user's API token).
     pub fn push(&self, destination: &str) {
         let layout = oci_layout(&self.work.0, false);
-        skopeo_copy(&self.work.0, &layout, destination, &[]);
+        skopeo_copy(
+            &self.work.0,
+            &layout,
+            destination,
+            &["--dest-creds", DEVELOPER_CREDS],
+        );
     }
 
     /// `127.0.0.1:PORT`.

@@ -14,9 +14,14 @@
 //!   pushes by digest only, pulls and deeper repository paths are dropped), the server checks
 //!   the secret with [`secret_matches`], resolves each push with [`resolve_push`] from a
 //!   blocking thread, and records it with [`record_push`] (`Cluster::image_pushed`).
-//! * A push to a namespace that does not exist is not recorded (the server logs it). OpenShift
-//!   refuses such a push outright, because its registry asks the API server first; distribution
-//!   only tells afterwards, so here the image stays in the registry but no stream appears.
+//! * A push that still reaches a namespace that no longer exists is not recorded (the server
+//!   logs it): the image stays in the registry but no stream appears.
+//! * Every pull and push is authorized by devcluster, as OpenShift's registry authorizes them
+//!   with the user's own token: the registry runs distribution's `auth: token` pointing at
+//!   devcluster's token endpoint ([`crate::registry_token`]), so `docker login -u developer -p
+//!   <API token>` (or `skopeo --dest-creds developer:<API token>`) is needed, a push needs edit
+//!   rights in the project and anonymous requests get nothing. A push to a project that does
+//!   not exist is refused at the token step, as OpenShift refuses it.
 //! * When devcluster serves https with its self-signed certificate, the registry is started
 //!   with `SSL_CERT_FILE` naming that certificate, so it trusts devcluster and nothing else.
 //!
@@ -73,6 +78,17 @@ pub struct RegistryOptions {
     pub notify_url: String,
     /// The certificate (PEM) devcluster serves https with, for the registry to trust.
     pub trust_pem: Option<String>,
+    /// Token authentication: every request needs a token from devcluster's endpoint.
+    pub token_auth: Option<TokenAuth>,
+}
+
+/// distribution's `auth: token` settings for the registry.
+#[derive(Debug, Clone)]
+pub struct TokenAuth {
+    /// The token endpoint clients are sent to (devcluster's [`crate::registry_token::TOKEN_PATH`]).
+    pub realm: String,
+    /// The certificate (PEM) of the key that signs the tokens: the registry's rootcertbundle.
+    pub certificate_pem: String,
 }
 
 /// A running integrated registry; stopped (and its temporary directory removed) on drop.
@@ -140,6 +156,23 @@ fn quoted(text: &str) -> String {
     Value::String(text.to_owned()).to_string()
 }
 
+/// The `auth:` section for token authentication; the bundle is written to `bundle`.
+fn token_auth_config(auth: &TokenAuth, bundle: &Path) -> String {
+    format!(
+        "auth:
+  token:
+    realm: {realm}
+    service: {service}
+    issuer: {issuer}
+    rootcertbundle: {bundle}
+",
+        realm = quoted(&auth.realm),
+        service = quoted(crate::registry_token::SERVICE),
+        issuer = quoted(crate::registry_token::ISSUER),
+        bundle = quoted(&bundle.to_string_lossy()),
+    )
+}
+
 /// The registry's config file.
 fn registry_config(dir: &Path, port: u16, notify_url: &str, secret: &str) -> String {
     format!(
@@ -205,11 +238,15 @@ impl IntegratedRegistry {
         })?;
         let secret = new_secret();
         let config = dir.join("config.yml");
-        std::fs::write(
-            &config,
-            registry_config(&dir, options.port, &options.notify_url, &secret),
-        )
-        .map_err(|err| format!("cannot write {}: {err}", config.display()))?;
+        let mut text = registry_config(&dir, options.port, &options.notify_url, &secret);
+        if let Some(auth) = &options.token_auth {
+            let bundle = dir.join("token-signer.pem");
+            std::fs::write(&bundle, &auth.certificate_pem)
+                .map_err(|err| format!("cannot write {}: {err}", bundle.display()))?;
+            text.push_str(&token_auth_config(auth, &bundle));
+        }
+        std::fs::write(&config, text)
+            .map_err(|err| format!("cannot write {}: {err}", config.display()))?;
         let log_path = dir.join("registry.log");
         let log = std::fs::File::create(&log_path)
             .map_err(|err| format!("cannot create {}: {err}", log_path.display()))?;
@@ -272,7 +309,11 @@ impl IntegratedRegistry {
         loop {
             if let Ok(mut response) = agent.get(&url).call() {
                 let _ = response.body_mut().read_to_vec();
-                if response.status() == 200 {
+                // With token auth the anonymous ping is a registry's 401.
+                let registry = response
+                    .headers()
+                    .contains_key("docker-distribution-api-version");
+                if response.status() == 200 || (response.status() == 401 && registry) {
                     return Ok(());
                 }
             }
@@ -550,6 +591,17 @@ mod tests {
         assert!(config.contains(r#"url: "https://127.0.0.1:8443/registry/notifications""#));
         assert!(config.contains(r#"x-devcluster-registry-secret: ["s3cret"]"#));
         assert!(config.contains("actions: [pull]"));
+        let auth = token_auth_config(
+            &TokenAuth {
+                realm: "http://127.0.0.1:8080/registry/token".into(),
+                certificate_pem: String::new(),
+            },
+            Path::new("/tmp/r/token-signer.pem"),
+        );
+        assert_eq!(
+            auth,
+            "auth:\n  token:\n    realm: \"http://127.0.0.1:8080/registry/token\"\n    service: \"devcluster-registry\"\n    issuer: \"devcluster\"\n    rootcertbundle: \"/tmp/r/token-signer.pem\"\n"
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub mod printers;
 pub mod registry;
 #[cfg(feature = "server")]
 pub mod registry_http;
+#[cfg(feature = "server")]
+pub mod registry_token;
 pub mod resources;
 pub mod roles;
 pub mod seed;

@@ -512,6 +512,9 @@ pub enum RegistryError {
         /// The registry host.
         host: String,
     },
+    /// A redirect or a token realm pointed at a registry host that may not be reached
+    /// ([`RegistryAllowList`]); nothing was sent there.
+    Blocked(String),
     /// Anything else (network, TLS, malformed content), with its text.
     Other(String),
 }
@@ -559,6 +562,7 @@ impl fmt::Display for RegistryError {
             RegistryError::NotV2 { endpoint, .. } => {
                 write!(f, "endpoint {} does not support v2 API", go_quote(endpoint))
             }
+            RegistryError::Blocked(host) => write!(f, "forbidden: registry {host} blocked"),
             RegistryError::Other(text) => f.write_str(text),
         }
     }
@@ -597,6 +601,7 @@ pub fn failure_for(
         }
         RegistryError::NoBasicCredentials => ImportFailure::unauthorized_no_credentials(&shown),
         RegistryError::IncorrectCredentials => ImportFailure::incorrect_credentials(&shown),
+        RegistryError::Blocked(host) => ImportFailure::blocked(host),
         other => ImportFailure::internal_error(&shown, &other.to_string()),
     }
 }
@@ -613,6 +618,7 @@ pub fn tags_failure_for(
     match (stage, error) {
         (_, e) if e.has_code("NAME_UNKNOWN") => ImportFailure::not_found(&shown),
         (_, e) if e.is_unauthorized() => ImportFailure::unauthorized(&shown),
+        (_, RegistryError::Blocked(host)) => ImportFailure::blocked(host),
         (Stage::Connect, RegistryError::HttpOnly) => {
             let mut name = repository.as_repository();
             name.registry.clear();
@@ -2187,31 +2193,56 @@ mod tests {
     }
 }
 
+/// The registries devcluster may reach: loopback hosts always, others only when named
+/// (`--allow-registry HOST[:PORT]`). [`AllowedRegistries`] checks pull specs with it, and the
+/// HTTP client (`registry_http`) checks every redirect hop and token realm with it, so an
+/// import never leaves this machine through a registry's 302 or its `WWW-Authenticate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistryAllowList {
+    allowed: Vec<String>,
+}
+
+impl RegistryAllowList {
+    /// Loopback plus the `allowed` hosts (`host` allows every port, `host:port` one).
+    pub fn new(allowed: Vec<String>) -> Self {
+        Self { allowed }
+    }
+
+    /// Whether `registry` (`host`, `host:port` or `[v6]:port`, as in pull specs and URL
+    /// authorities) may be reached.
+    pub fn allows(&self, registry: &str) -> bool {
+        let host = registry
+            .strip_prefix('[')
+            .and_then(|rest| rest.split(']').next())
+            .unwrap_or_else(|| registry.split(':').next().unwrap_or(registry));
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        loopback || self.allowed.iter().any(|a| a == registry || a == host)
+    }
+}
+
 /// Only lets imports reach the registries it names, like OpenShift's `allowedRegistriesForImport`:
 /// others fail with the importer's `Forbidden` "registry … blocked" status. devcluster allows
 /// only loopback registries by default, so tests and demos never reach beyond this machine.
 pub struct AllowedRegistries<S> {
     inner: S,
-    allowed: Vec<String>,
+    allowed: RegistryAllowList,
 }
 
 impl<S: ImageSource> AllowedRegistries<S> {
     /// Wraps `inner`, allowing loopback hosts plus the `allowed` hosts (`host` or `host:port`).
     pub fn new(inner: S, allowed: Vec<String>) -> Self {
-        Self { inner, allowed }
+        Self {
+            inner,
+            allowed: RegistryAllowList::new(allowed),
+        }
     }
 
     fn check(&self, reference: &ImageReference) -> Result<(), ImportFailure> {
         let registry = reference.registry_host_or_default();
-        let host = registry
-            .strip_prefix('[')
-            .and_then(|rest| rest.split(']').next())
-            .unwrap_or_else(|| registry.split(':').next().unwrap_or(registry));
-        let loopback = host == "localhost"
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
-        if loopback || self.allowed.iter().any(|a| a == registry || a == host) {
+        if self.allowed.allows(registry) {
             Ok(())
         } else {
             Err(ImportFailure::blocked(registry))
@@ -2264,6 +2295,23 @@ mod allow_list_tests {
             docker_hub.status.message.as_deref(),
             Some("forbidden: registry docker.io blocked")
         );
+        let list =
+            RegistryAllowList::new(vec!["registry.example.com:5000".into(), "quay.io".into()]);
+        for (registry, allowed) in [
+            ("127.0.0.1", true),
+            ("127.0.0.2:80", true),
+            ("[::1]:5000", true),
+            ("LOCALHOST:5000", true),
+            ("quay.io:443", true),
+            ("registry.example.com:5000", true),
+            ("registry.example.com:5001", false),
+            ("localhost.evil.example", false),
+            ("127.0.0.1.evil.example", false),
+            ("[::2]:5000", false),
+            ("10.0.0.1:5000", false),
+        ] {
+            assert_eq!(list.allows(registry), allowed, "{registry}");
+        }
         for allowed in [
             "127.0.0.1:5000/x/y:1",
             "localhost:5000/x:1",

@@ -26,14 +26,21 @@
 //! `WWW-Authenticate: Bearer realm,service` token flow with scope `repository:<name>:pull`
 //! (Basic credentials sent to the token server, or anonymous), Basic auth, `GET` manifests with
 //! the full `Accept` list, `GET` the config blob (redirects followed, `Authorization` kept only
-//! on the same host), `GET tags/list` with `Link` paging. ureq 3 is blocking, uses rustls with
+//! on the same host), `GET tags/list` with `Link` paging.
+//!
+//! Redirects are followed here, not by ureq, so that with [`RegistryClient::reaching_only`]
+//! every hop, like every token realm, is checked against the registry allow list *before* it
+//! is requested: a loopback registry cannot send an import to another host with a 302 or a
+//! `WWW-Authenticate` realm. A refused hop fails the image with the importer's Forbidden
+//! "registry … blocked", the status OpenShift gives a registry outside
+//! `allowedRegistriesForImport`. ureq 3 is blocking, uses rustls with
 //! Mozilla roots, and has per-call timeouts and body limits, so nothing async enters the crate.
 //! The manifest and image logic is shared with the in-memory catalog in [`crate::registry`].
 
 use crate::registry::{
     failure_for, normalize_tags, resolve_from_store, tags_failure_for, ApiError, DistributionName,
-    ImageSource, ImportFailure, ManifestStore, RawManifest, RegistryError, ResolveRequest,
-    ResolvedImage, Stage, MANIFEST_ACCEPT, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES,
+    ImageSource, ImportFailure, ManifestStore, RawManifest, RegistryAllowList, RegistryError,
+    ResolveRequest, ResolvedImage, Stage, MANIFEST_ACCEPT, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES,
 };
 use imagestream_model::reference::ImageReference;
 use imagestream_model::url::encode_component;
@@ -58,6 +65,8 @@ const MAX_TOKEN_BYTES: u64 = 1024 * 1024;
 const MAX_TAGS_PAGE_BYTES: u64 = 4 * 1024 * 1024;
 /// Most pages of a tag list followed.
 const MAX_TAG_PAGES: usize = 100;
+/// Most redirects followed for one request, as before (Go's client stops at 10).
+const MAX_REDIRECTS: usize = 5;
 
 /// Credentials for one registry host.
 #[derive(Clone, PartialEq, Eq)]
@@ -97,6 +106,8 @@ pub struct RegistryClient {
     timeout: Duration,
     proxy_from_env: bool,
     credentials: BTreeMap<String, Credentials>,
+    /// When set, no request goes to a host outside it (redirect hops and token realms too).
+    reach: Option<RegistryAllowList>,
 }
 
 impl Default for RegistryClient {
@@ -109,8 +120,8 @@ fn agent(timeout: Duration, proxy_from_env: bool, verify: bool) -> Agent {
     let config = Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(timeout))
-        .max_redirects(5)
-        .redirect_auth_headers(ureq::config::RedirectAuthHeaders::SameHost)
+        // Followed by `send`, which checks each hop first.
+        .max_redirects(0)
         .user_agent(concat!(
             "imagestream-devcluster/",
             env!("CARGO_PKG_VERSION")
@@ -129,13 +140,14 @@ impl RegistryClient {
     /// A client with no credentials, [`DEFAULT_TIMEOUT`], and the proxy from the environment
     /// (`HTTPS_PROXY`, `NO_PROXY`, …) like other registry clients.
     pub fn new() -> Self {
-        Self::build(DEFAULT_TIMEOUT, true, BTreeMap::new())
+        Self::build(DEFAULT_TIMEOUT, true, BTreeMap::new(), None)
     }
 
     fn build(
         timeout: Duration,
         proxy_from_env: bool,
         credentials: BTreeMap<String, Credentials>,
+        reach: Option<RegistryAllowList>,
     ) -> Self {
         RegistryClient {
             secure: agent(timeout, proxy_from_env, true),
@@ -143,18 +155,38 @@ impl RegistryClient {
             timeout,
             proxy_from_env,
             credentials,
+            reach,
         }
     }
 
     /// Uses `timeout` for every request instead of [`DEFAULT_TIMEOUT`].
     pub fn with_timeout(self, timeout: Duration) -> Self {
-        Self::build(timeout, self.proxy_from_env, self.credentials)
+        Self::build(timeout, self.proxy_from_env, self.credentials, self.reach)
     }
 
     /// Ignores proxy environment variables: every request goes straight to the registry (tests
     /// use this so that only loopback is ever contacted).
     pub fn without_proxy(self) -> Self {
-        Self::build(self.timeout, false, self.credentials)
+        Self::build(self.timeout, false, self.credentials, self.reach)
+    }
+
+    /// Never sends a request to a host outside `allowed`: the registry itself, each redirect
+    /// hop and each token realm are checked before they are requested (devcluster's importer
+    /// stays on loopback unless `--allow-registry` names a host).
+    pub fn reaching_only(mut self, allowed: RegistryAllowList) -> Self {
+        self.reach = Some(allowed);
+        self
+    }
+
+    fn net(&self, insecure: bool) -> Net<'_> {
+        Net {
+            agent: if insecure {
+                &self.insecure
+            } else {
+                &self.secure
+            },
+            reach: self.reach.as_ref(),
+        }
     }
 
     /// Uses `credentials` for the registry `host` as it appears in pull specs (`quay.io`,
@@ -183,26 +215,29 @@ impl RegistryClient {
         credentials: Option<&Credentials>,
     ) -> Result<Session<'_>, RegistryError> {
         let started = Instant::now();
-        let agent = if insecure {
-            &self.insecure
-        } else {
-            &self.secure
-        };
+        let net = self.net(insecure);
         let host = name.api_host();
+        if net.reach.is_some_and(|reach| !reach.allows(host)) {
+            return Err(RegistryError::Blocked(host.to_string()));
+        }
         let https = format!("https://{host}");
-        let (base, mut ping) = match send(agent, &format!("{https}/v2/"), None, None) {
+        let (base, mut ping) = match net.send(&format!("{https}/v2/"), None, None) {
             Ok(response) => (https, response),
+            Err(refused @ (SendError::Blocked(_) | SendError::Invalid(_))) => {
+                return Err(refused.into_error(&format!("{https}/v2/")))
+            }
             // Insecure: any HTTPS failure falls back to plain HTTP, as upstream's ping does.
             Err(_) if insecure => {
                 let http = format!("http://{host}");
-                match send(agent, &format!("{http}/v2/"), None, None) {
+                let url = format!("{http}/v2/");
+                match net.send(&url, None, None) {
                     Ok(response) => (http, response),
-                    Err(error) => return Err(transport(&format!("{http}/v2/"), &error)),
+                    Err(error) => return Err(error.into_error(&url)),
                 }
             }
-            Err(error) => {
+            Err(SendError::Http(error)) => {
                 let gave_up = matches!(error, ureq::Error::Timeout(_) | ureq::Error::HostNotFound);
-                if !gave_up && answers_plain_http(agent, host) {
+                if !gave_up && answers_plain_http(&net, host) {
                     return Err(RegistryError::HttpOnly);
                 }
                 return Err(transport(&format!("{https}/v2/"), &error));
@@ -228,14 +263,14 @@ impl RegistryClient {
             });
         }
         let mut session = Session {
-            agent,
+            net,
             base,
             path: name.path.clone(),
             authorization: None,
             deadline: started + self.timeout * IMPORT_BUDGET_TIMEOUTS,
         };
         if status == 401 {
-            session.authorization = authorize(agent, &challenges, &name.path, credentials)?;
+            session.authorization = authorize(&net, &challenges, &name.path, credentials)?;
         } else if let Some(Credentials::Bearer(token)) = credentials {
             session.authorization = Some(format!("Bearer {token}"));
         }
@@ -276,8 +311,8 @@ impl RegistryClient {
 /// plain HTTP). Here a plain `GET /v2/` must answer like a registry (the API version header,
 /// or 200/401), so an HTTPS server that merely rejects plain HTTP with a 400, or a
 /// certificate problem, is not mistaken for an HTTP-only registry.
-fn answers_plain_http(agent: &Agent, host: &str) -> bool {
-    let Ok(mut response) = send(agent, &format!("http://{host}/v2/"), None, None) else {
+fn answers_plain_http(net: &Net<'_>, host: &str) -> bool {
+    let Ok(mut response) = net.send(&format!("http://{host}/v2/"), None, None) else {
         return false;
     };
     let registry_like = response
@@ -324,7 +359,7 @@ impl ImageSource for RegistryClient {
 
 /// One connection to a repository: scheme, path and the Authorization header to send.
 struct Session<'a> {
-    agent: &'a Agent,
+    net: Net<'a>,
     base: String,
     path: String,
     authorization: Option<String>,
@@ -340,7 +375,9 @@ impl Session<'_> {
                 "the import took too long; stopped before GET {url:?}"
             )));
         }
-        send(self.agent, url, self.authorization.as_deref(), accept).map_err(|e| transport(url, &e))
+        self.net
+            .send(url, self.authorization.as_deref(), accept)
+            .map_err(|e| e.into_error(url))
     }
 
     /// Reads a successful body up to `limit`, or turns an error answer into a RegistryError.
@@ -421,20 +458,100 @@ impl ManifestStore for Session<'_> {
     }
 }
 
-fn send(
-    agent: &Agent,
-    url: &str,
-    authorization: Option<&str>,
-    accept: Option<&str>,
-) -> Result<Response<Body>, ureq::Error> {
-    let mut request = agent.get(url);
-    if let Some(authorization) = authorization {
-        request = request.header("Authorization", authorization);
+/// The HTTP agent for one import and the hosts it may reach.
+#[derive(Clone, Copy)]
+struct Net<'a> {
+    agent: &'a Agent,
+    reach: Option<&'a RegistryAllowList>,
+}
+
+/// Why a request got no answer.
+#[derive(Debug)]
+enum SendError {
+    /// The transport failed.
+    Http(ureq::Error),
+    /// The URL (or a redirect hop) is on a host that may not be reached; nothing was sent.
+    Blocked(String),
+    /// A URL (a `Location`, a realm) that is not an http(s) URL.
+    Invalid(String),
+}
+
+impl SendError {
+    fn into_error(self, url: &str) -> RegistryError {
+        match self {
+            SendError::Http(error) => transport(url, &error),
+            SendError::Blocked(host) => RegistryError::Blocked(host),
+            SendError::Invalid(text) => {
+                RegistryError::Other(format!("Get {url:?}: {text:?} is not an http(s) URL"))
+            }
+        }
     }
-    if let Some(accept) = accept {
-        request = request.header("Accept", accept);
+}
+
+/// `host[:port]` of an http(s) URL, as pull specs name registries (`None`: another scheme or
+/// no host).
+fn authority(url: &url::Url) -> Option<String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
     }
-    request.call()
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
+}
+
+impl Net<'_> {
+    /// Whether `url` may be requested: `Err` with its host when the allow list refuses it.
+    fn check(&self, url: &url::Url) -> Result<(), SendError> {
+        let host = authority(url).ok_or_else(|| SendError::Invalid(url.to_string()))?;
+        match self.reach {
+            Some(reach) if !reach.allows(&host) => Err(SendError::Blocked(host)),
+            _ => Ok(()),
+        }
+    }
+
+    /// GETs `url`, following up to [`MAX_REDIRECTS`] redirects, each hop checked before it is
+    /// requested. `Authorization` goes only to the host it was meant for (scheme, host and port
+    /// unchanged), as distribution's client keeps it to the same host.
+    fn send(
+        &self,
+        url: &str,
+        authorization: Option<&str>,
+        accept: Option<&str>,
+    ) -> Result<Response<Body>, SendError> {
+        let first = url::Url::parse(url).map_err(|_| SendError::Invalid(url.to_string()))?;
+        let mut current = first.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            self.check(&current)?;
+            let mut request = self.agent.get(current.as_str());
+            if let Some(authorization) = authorization {
+                if current.origin() == first.origin() {
+                    request = request.header("Authorization", authorization);
+                }
+            }
+            if let Some(accept) = accept {
+                request = request.header("Accept", accept);
+            }
+            let mut response = request.call().map_err(SendError::Http)?;
+            if !response.status().is_redirection() {
+                return Ok(response);
+            }
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let Some(location) = location else {
+                return Ok(response);
+            };
+            let _ = read_limited(&mut response, MAX_ERROR_BYTES);
+            current = current
+                .join(&location)
+                .map_err(|_| SendError::Invalid(location))?;
+        }
+        Err(SendError::Http(ureq::Error::TooManyRedirects))
+    }
 }
 
 fn read_limited(response: &mut Response<Body>, limit: u64) -> Result<Vec<u8>, ureq::Error> {
@@ -588,7 +705,7 @@ fn parse_challenges(header: &str) -> Vec<Challenge> {
 
 /// Obtains the Authorization header for pulling `path`, following the registry's challenge.
 fn authorize(
-    agent: &Agent,
+    net: &Net<'_>,
     challenges: &[Challenge],
     path: &str,
     credentials: Option<&Credentials>,
@@ -597,7 +714,7 @@ fn authorize(
         if let Some(Credentials::Bearer(token)) = credentials {
             return Ok(Some(format!("Bearer {token}")));
         }
-        return fetch_token(agent, bearer, path, credentials).map(Some);
+        return fetch_token(net, bearer, path, credentials).map(Some);
     }
     if challenges.iter().any(|c| c.scheme == "basic") {
         return match credentials {
@@ -614,7 +731,7 @@ fn authorize(
 }
 
 fn fetch_token(
-    agent: &Agent,
+    net: &Net<'_>,
     challenge: &Challenge,
     path: &str,
     credentials: Option<&Credentials>,
@@ -653,8 +770,11 @@ fn fetch_token(
         )),
         _ => None,
     };
-    let mut response = send(agent, &url, basic.as_deref(), Some("application/json"))
-        .map_err(|e| transport(realm, &e))?;
+    // The realm is checked like any URL (a loopback registry naming a realm elsewhere is
+    // refused before the credentials could be sent there).
+    let mut response = net
+        .send(&url, basic.as_deref(), Some("application/json"))
+        .map_err(|e| e.into_error(realm))?;
     let status = response.status().as_u16();
     let body = read_limited(&mut response, MAX_TOKEN_BYTES).unwrap_or_default();
     match status {

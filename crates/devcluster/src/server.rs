@@ -5,22 +5,20 @@
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::extract::{Form, Query};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
-use axum::response::Html;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 use imagestream_devcluster::images::ImportJob;
 use imagestream_devcluster::integrated_registry::{self, IntegratedRegistry, PushedTag};
-use imagestream_devcluster::oauth;
-use imagestream_devcluster::registry::AllowedRegistries;
+use imagestream_devcluster::registry::{AllowedRegistries, RegistryAllowList};
 use imagestream_devcluster::registry_http::RegistryClient;
+use imagestream_devcluster::registry_token::{self, TokenIssuer};
 use imagestream_devcluster::seed::{self, DEMO_USERS};
 use imagestream_devcluster::wal::{self, DurableCluster};
 use imagestream_devcluster::{ApiRequest, ApiResponse, ClusterSettings, WatchRequest};
 use serde_json::Value;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -28,6 +26,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
+
+mod csp_reports;
+mod listener;
+mod oauth_routes;
+mod registry_routes;
 
 /// Command-line help.
 pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]... [--frame-ancestors SOURCES] [--strict-csp] [--registry | --registry-url HOST:PORT] [--state FILE]
@@ -52,16 +55,29 @@ pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR
                        files, e.g. \"'self' http://127.0.0.1:9000\" (default 'self')
   --strict-csp         also send a strict Content-Security-Policy with the console's files
                        (default-src 'self'; script-src 'self' 'wasm-unsafe-eval'), with
-                       violations reported to POST /csp-reports and listed by GET /csp-reports
+                       violations reported to POST /csp-reports (JSON, 64 KiB at most, the
+                       first 100 kept) and listed by GET /csp-reports (cluster-admin token)
   --min-request-timeout SECONDS
                        close a watch without timeoutSeconds after a random time between SECONDS
                        and twice that, as kube-apiserver does (default 1800; 0 keeps it open)
   --registry           start Debian's docker-registry on a free loopback port as the integrated
                        registry: pushing <registry>/<project>/<name>:<tag> creates or updates that
-                       image stream
+                       image stream; pulls and pushes are authorized with the user's API token
+                       as password (docker login -u USER -p TOKEN), as on OpenShift
   --registry-url HOST:PORT
                        use an already running registry as the integrated one (its address goes
                        into status.dockerImageRepository; pushes to it are not reported)
+  --request-header-timeout SECONDS
+                       close a connection that has not sent a whole request head within this
+                       (default 32, as kube-apiserver's ReadHeaderTimeout)
+  --idle-timeout SECONDS
+                       close a connection this long after its last response when no new
+                       request comes (default 90, as kube-apiserver's IdleTimeout)
+  --max-connections N  most connections open at once (default: the open-file limit less 64);
+                       one more gets a 503 Status and is closed
+  --max-requests-inflight N, --max-mutating-requests-inflight N
+                       most reads and writes served at once, watches apart (default 400 and
+                       200, as kube-apiserver); one more is answered 429 with Retry-After: 1
   --state FILE         keep the cluster in FILE: loaded if it exists (else the demo is seeded),
                        and every write logged to FILE.wal.N and fsynced before it is answered,
                        so an acknowledged write survives a crash (compacted into FILE as the
@@ -109,28 +125,6 @@ fn console_security_headers(options: &Options) -> Result<Vec<(HeaderName, Header
     Ok(vec![(header::CONTENT_SECURITY_POLICY, policy)])
 }
 
-/// `POST /csp-reports` keeps each Content-Security-Policy violation report the browser sends
-/// (`report-uri`, JSON), and `GET /csp-reports` lists them as a JSON array, so a test can tell
-/// that a page ran under `--strict-csp` without anything blocked.
-fn csp_reports() -> axum::routing::MethodRouter<Shared> {
-    let reports: Arc<std::sync::Mutex<Vec<Value>>> = Arc::default();
-    let kept = reports.clone();
-    post(move |body: String| async move {
-        let report = serde_json::from_str(&body).unwrap_or(Value::String(body));
-        if let Ok(mut reports) = kept.lock() {
-            // Bounded: a page stuck in a loop of violations cannot fill the memory.
-            if reports.len() < 1000 {
-                reports.push(report);
-            }
-        }
-        StatusCode::NO_CONTENT
-    })
-    .get(move || async move {
-        let list = reports.lock().map(|r| r.clone()).unwrap_or_default();
-        axum::Json(Value::Array(list))
-    })
-}
-
 /// Adds the console's security headers (see [`console_security_headers`]) to a response.
 async fn with_security_headers(
     State(headers): State<Arc<Vec<(HeaderName, HeaderValue)>>>,
@@ -173,6 +167,15 @@ pub struct Options {
     state: Option<PathBuf>,
     /// `--state-compact-bytes`.
     state_compact_bytes: u64,
+    /// `--request-header-timeout`, `--idle-timeout`, `--max-connections`.
+    connection_limits: listener::ConnectionLimits,
+}
+
+/// A number of seconds from the command line.
+fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_secs)
+        .map_err(|_| format!("{flag} {text:?} is not a number of seconds"))
 }
 
 impl Options {
@@ -196,6 +199,13 @@ impl Options {
             registry_url: None,
             state: None,
             state_compact_bytes: wal::DEFAULT_COMPACT_BYTES,
+            connection_limits: listener::ConnectionLimits {
+                header_read_timeout: listener::DEFAULT_HEADER_READ_TIMEOUT,
+                idle_timeout: listener::DEFAULT_IDLE_TIMEOUT,
+                max_connections: listener::default_max_connections(),
+                max_requests_inflight: listener::DEFAULT_MAX_REQUESTS_INFLIGHT,
+                max_mutating_requests_inflight: listener::DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT,
+            },
         };
         let mut args = args;
         while let Some(flag) = args.next() {
@@ -264,6 +274,38 @@ impl Options {
                         })?
                         .max(1);
                 }
+                "--request-header-timeout" => {
+                    let timeout = seconds(&flag, &value()?)?;
+                    options.connection_limits.header_read_timeout =
+                        timeout.max(Duration::from_secs(1));
+                }
+                "--idle-timeout" => {
+                    let timeout = seconds(&flag, &value()?)?;
+                    options.connection_limits.idle_timeout = timeout.max(Duration::from_secs(1));
+                }
+                "--max-requests-inflight" | "--max-mutating-requests-inflight" => {
+                    let text = value()?;
+                    let limit = text
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("{flag} {text:?} is not a positive number"))?;
+                    if flag == "--max-requests-inflight" {
+                        options.connection_limits.max_requests_inflight = limit;
+                    } else {
+                        options.connection_limits.max_mutating_requests_inflight = limit;
+                    }
+                }
+                "--max-connections" => {
+                    let text = value()?;
+                    options.connection_limits.max_connections = text
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| {
+                            format!("--max-connections {text:?} is not a positive number")
+                        })?;
+                }
                 "-h" | "--help" => return Err("help requested".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -295,6 +337,8 @@ struct Shared {
     pushes: Option<tokio::sync::mpsc::Sender<PushedTag>>,
     /// The secret the integrated registry's notifications must carry.
     registry_secret: Option<Arc<str>>,
+    /// Signs the integrated registry's tokens (`/registry/token`, `registry_tokens.rs`).
+    registry_tokens: Option<Arc<TokenIssuer>>,
     /// `http` or `https`, for the OAuth issuer URL.
     scheme: &'static str,
 }
@@ -349,8 +393,13 @@ pub async fn run(options: Options) -> Result<(), String> {
         None
     };
     let scheme = if options.tls { "https" } else { "http" };
-    let integrated = match registry_port {
-        Some(port) => {
+    // The integrated registry trusts tokens signed by this key only (registry_tokens.rs).
+    let registry_tokens = match registry_port {
+        Some(_) => Some(Arc::new(TokenIssuer::generate()?)),
+        None => None,
+    };
+    let integrated = match (registry_port, &registry_tokens) {
+        (Some(port), Some(tokens)) => {
             let registry_options = integrated_registry::RegistryOptions {
                 binary: PathBuf::from(integrated_registry::REGISTRY_BINARY),
                 dir: registry_dir,
@@ -360,6 +409,10 @@ pub async fn run(options: Options) -> Result<(), String> {
                     integrated_registry::NOTIFICATIONS_PATH
                 ),
                 trust_pem: certificate.as_ref().map(|(cert, _)| cert.clone()),
+                token_auth: Some(integrated_registry::TokenAuth {
+                    realm: format!("{scheme}://{address}{}", registry_token::TOKEN_PATH),
+                    certificate_pem: tokens.certificate_pem().to_owned(),
+                }),
             };
             let started =
                 tokio::task::spawn_blocking(move || IntegratedRegistry::start(&registry_options))
@@ -367,7 +420,7 @@ pub async fn run(options: Options) -> Result<(), String> {
                     .map_err(|err| format!("cannot start the integrated registry: {err}"))?;
             Some(started.map_err(|err| format!("cannot start the integrated registry: {err}"))?)
         }
-        None => None,
+        _ => None,
     };
     let (pushes, pushed) = match &integrated {
         Some(_) => {
@@ -394,18 +447,20 @@ pub async fn run(options: Options) -> Result<(), String> {
     let shared = Shared {
         cluster: Arc::new(cluster),
         changed,
+        // Pull specs, redirect hops and token realms: all held to the same allow list.
         registry: Arc::new(AllowedRegistries::new(
-            RegistryClient::new(),
+            RegistryClient::new().reaching_only(RegistryAllowList::new(allowed_registries.clone())),
             allowed_registries,
         )),
         scheduled_every: options.scheduled_every,
         min_request_timeout: options.min_request_timeout,
         pushes,
         registry_secret: integrated.as_ref().map(|r| Arc::from(r.secret())),
+        registry_tokens,
         scheme: if options.tls { "https" } else { "http" },
     };
     if let (Some(receiver), Some(registry)) = (pushed, &integrated) {
-        tokio::spawn(record_pushes(
+        tokio::spawn(registry_routes::record_pushes(
             shared.clone(),
             registry.host().to_owned(),
             receiver,
@@ -463,19 +518,24 @@ pub async fn run(options: Options) -> Result<(), String> {
         .route("/apis/{*rest}", any(api))
         .route(
             integrated_registry::NOTIFICATIONS_PATH,
-            post(registry_notifications),
+            post(registry_routes::registry_notifications),
         )
         .route(
             "/.well-known/oauth-authorization-server",
-            get(oauth_metadata),
+            get(oauth_routes::oauth_metadata),
         )
         .route(
             "/oauth/authorize",
-            get(oauth_authorize_page).post(oauth_authorize),
+            get(oauth_routes::oauth_authorize_page).post(oauth_routes::oauth_authorize),
         )
-        .route("/oauth/token", post(oauth_token))
-        .route("/csp-reports", csp_reports())
-        .route("/metrics", get(metrics))
+        .route("/oauth/token", post(oauth_routes::oauth_token))
+        .route(registry_token::TOKEN_PATH, registry_routes::token_routes())
+        .route("/metrics", get(metrics));
+    // Browsers send reports only where the policy names the route: with --strict-csp.
+    if options.strict_csp {
+        app = app.route(csp_reports::PATH, csp_reports::routes());
+    }
+    let mut app = app
         .fallback_service(console)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared.clone());
@@ -529,7 +589,7 @@ pub async fn run(options: Options) -> Result<(), String> {
     }
     if let Some(host) = &internal_registry {
         println!(
-            "integrated registry: {host} (push with: skopeo copy --dest-tls-verify=false … docker://{host}/<project>/<name>:<tag>)"
+            "integrated registry: {host} (push with your API token: skopeo copy --dest-tls-verify=false --dest-creds developer:TOKEN … docker://{host}/<project>/<name>:<tag>)"
         );
     }
     if let Some(registry) = &integrated {
@@ -560,9 +620,11 @@ pub async fn run(options: Options) -> Result<(), String> {
             )
             .await
             .map_err(|err| format!("cannot load the generated certificate: {err}"))?;
-            // Watch events are small writes: send them at once (no Nagle delay).
-            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config)
-                .acceptor(axum_server::accept::NoDelayAcceptor::new());
+            let acceptor = listener::LimitedAcceptor::new(
+                axum_server::tls_rustls::RustlsAcceptor::new(config),
+                options.connection_limits,
+                false,
+            );
             axum_server::from_tcp(listener)
                 .acceptor(acceptor)
                 .handle(handle)
@@ -571,7 +633,11 @@ pub async fn run(options: Options) -> Result<(), String> {
         }
         None => {
             axum_server::from_tcp(listener)
-                .acceptor(axum_server::accept::NoDelayAcceptor::new())
+                .acceptor(listener::LimitedAcceptor::new(
+                    axum_server::accept::DefaultAcceptor::new(),
+                    options.connection_limits,
+                    true,
+                ))
                 .handle(handle)
                 .serve(service)
                 .await
@@ -608,161 +674,6 @@ fn registry_dir_for(state: &Path) -> PathBuf {
     let mut dir = state.as_os_str().to_owned();
     dir.push(".registry");
     PathBuf::from(dir)
-}
-
-/// `GET /.well-known/oauth-authorization-server`: where to log in ("Log in with OpenShift").
-async fn oauth_metadata(State(shared): State<Shared>, headers: HeaderMap) -> Response {
-    let host = header_text(&headers, header::HOST).unwrap_or_else(|| "127.0.0.1".into());
-    let issuer = format!("{}://{host}", shared.scheme);
-    let body = serde_json::to_vec(&oauth::metadata(&issuer)).unwrap_or_default();
-    json_response(200, body)
-}
-
-fn oauth_error_page(message: &str) -> Response {
-    let escaped = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    (
-        StatusCode::BAD_REQUEST,
-        Html(format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Log-in error</title></head><body><main><h1>This log-in request cannot be served</h1><p>{escaped}</p></main></body></html>")),
-    )
-        .into_response()
-}
-
-/// `GET /oauth/authorize`: the log-in page (one button per demo user).
-async fn oauth_authorize_page(Query(params): Query<BTreeMap<String, String>>) -> Response {
-    match oauth::AuthorizeRequest::parse(&params) {
-        Ok(request) => {
-            let users: Vec<(&str, &str)> = DEMO_USERS.iter().map(|u| (u.name, u.role)).collect();
-            Html(oauth::login_page(&request, &users)).into_response()
-        }
-        Err(message) => oauth_error_page(&message),
-    }
-}
-
-/// `POST /oauth/authorize`: the person chose a user; back to the client with a token or code.
-async fn oauth_authorize(
-    State(shared): State<Shared>,
-    Form(form): Form<BTreeMap<String, String>>,
-) -> Response {
-    let request = match oauth::AuthorizeRequest::parse(&form) {
-        Ok(request) => request,
-        Err(message) => return oauth_error_page(&message),
-    };
-    let user = form.get("user").cloned().unwrap_or_default();
-    let granted = match shared.cluster.lock() {
-        Ok(mut cluster) => cluster.oauth_grant(&request, &user),
-        Err(_) => Err("cluster state is poisoned".into()),
-    };
-    match granted {
-        Ok(location) => (
-            StatusCode::FOUND,
-            [
-                (header::LOCATION, location),
-                (header::CACHE_CONTROL, "no-store".into()),
-            ],
-        )
-            .into_response(),
-        Err(message) => oauth_error_page(&message),
-    }
-}
-
-/// `POST /oauth/token`: a code for a token.
-async fn oauth_token(
-    State(shared): State<Shared>,
-    Form(form): Form<BTreeMap<String, String>>,
-) -> Response {
-    let (status, body) = match shared.cluster.lock() {
-        Ok(mut cluster) => cluster.oauth_token(&form),
-        Err(_) => (500, serde_json::json!({"error": "server_error"})),
-    };
-    json_response(status, serde_json::to_vec(&body).unwrap_or_default())
-}
-
-/// `POST /registry/notifications`: the integrated registry reports pushes. Answers at once
-/// (200 even for an envelope it cannot use, so the registry does not retry it forever); the
-/// pushes are recorded in order by `record_pushes`.
-async fn registry_notifications(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let (Some(secret), Some(pushes)) = (&shared.registry_secret, &shared.pushes) else {
-        return StatusCode::NOT_FOUND;
-    };
-    let received = headers
-        .get(integrated_registry::SECRET_HEADER)
-        .and_then(|v| v.to_str().ok());
-    if !integrated_registry::secret_matches(secret, received) {
-        return StatusCode::UNAUTHORIZED;
-    }
-    match integrated_registry::parse_notifications(&body) {
-        Ok(list) => {
-            for push in list {
-                if pushes.try_send(push).is_err() {
-                    eprintln!("devcluster: too many registry pushes waiting; one was dropped");
-                }
-            }
-        }
-        Err(err) => eprintln!("devcluster: ignored a registry notification: {err}"),
-    }
-    StatusCode::OK
-}
-
-/// Records the integrated registry's pushes one after the other: the manifest is read back
-/// from the registry on a blocking thread (not under the cluster lock), then the stream's tag
-/// is updated and watches are told.
-async fn record_pushes(
-    shared: Shared,
-    registry_host: String,
-    mut pushes: tokio::sync::mpsc::Receiver<PushedTag>,
-) {
-    // Loopback only: no proxy.
-    let client = Arc::new(RegistryClient::new().without_proxy());
-    while let Some(push) = pushes.recv().await {
-        let started = Instant::now();
-        let label = format!("{}/{}:{}", push.namespace, push.name, push.tag);
-        let (source, host, reading) = (client.clone(), registry_host.clone(), push.clone());
-        let resolved = tokio::task::spawn_blocking(move || {
-            integrated_registry::resolve_push(source.as_ref(), &host, &reading)
-        })
-        .await;
-        let resolved = match resolved {
-            Ok(Ok(resolved)) => resolved,
-            Ok(Err(failure)) => {
-                eprintln!(
-                    "devcluster: the push of {label} was not recorded: {}",
-                    failure.message()
-                );
-                continue;
-            }
-            Err(err) => {
-                eprintln!("devcluster: the push of {label} was not recorded: {err}");
-                continue;
-            }
-        };
-        let recorded = match shared.cluster.lock() {
-            Ok(mut cluster) => {
-                integrated_registry::record_push(&mut cluster, &push, &resolved, now_millis())
-            }
-            Err(_) => return,
-        };
-        // Reported once it is on disk.
-        let recorded = match (recorded, shared.cluster.synced().await) {
-            (Ok(_), Err(message)) => Err(message),
-            (recorded, _) => recorded.map(|_| ()),
-        };
-        match recorded {
-            Ok(()) => println!(
-                "registry push: {label} -> {} ({} ms)",
-                push.digest,
-                started.elapsed().as_millis()
-            ),
-            Err(message) => eprintln!("devcluster: {message}"),
-        }
-        notify_watchers(&shared);
-    }
 }
 
 /// A self-signed certificate for 127.0.0.1 and localhost: (certificate PEM, key PEM).
@@ -897,7 +808,10 @@ fn reads_state(path: &str) -> bool {
 async fn metrics(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let authorization = header_text(&headers, header::AUTHORIZATION);
     let caller = match shared.cluster.lock() {
-        Ok(cluster) => match cluster.auth.authenticate(authorization.as_deref()) {
+        Ok(cluster) => match cluster
+            .auth
+            .authenticate(authorization.as_deref(), now_millis())
+        {
             Ok(caller) if cluster.auth.is_cluster_admin(&caller) => Ok(()),
             Ok(caller) => Err((
                 403,

@@ -3,8 +3,11 @@
 //! * `pushes_to_the_integrated_registry_create_and_update_image_streams`: `--registry --tls`
 //!   starts Debian's `docker-registry`; images built offline are pushed with `skopeo`, and the
 //!   registry's notifications make devcluster create and then update `demo/lighttpd`, whose
-//!   `status.dockerImageRepository` names the registry. When devcluster is killed, the registry
-//!   goes with it. Skipped with a message when docker-registry or skopeo is missing, unless
+//!   `status.dockerImageRepository` names the registry. Pushes need the pusher's API token and
+//!   edit rights in the project (devcluster's token endpoint, as OpenShift's registry checks
+//!   the user's token): anonymous pushes, a viewer's push and a push into `openshift`, where the
+//!   developer only views, are refused by the registry and create nothing. When devcluster is
+//!   killed, the registry goes with it. Skipped with a message when docker-registry or skopeo is missing, unless
 //!   `CI=true`.
 //! * `state_survives_restarts`: `--state FILE` keeps a created stream across a `kill -9` right
 //!   after the answer (the write was logged and fsynced first) and across a SIGTERM.
@@ -13,7 +16,10 @@
 mod common;
 
 use common::{bearer, ca_from_kubeconfig, tls_agent as agent, Devcluster, TempDir};
-use common::{oci_layout, registry_answers, registry_digest, skopeo_copy, tools_available};
+use common::{
+    oci_layout, registry_answers, registry_digest_with, skopeo_copy, skopeo_try, tools_available,
+    DEVELOPER_CREDS,
+};
 use imagestream_devcluster::registry::{MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -42,6 +48,27 @@ fn post(agent: &ureq::Agent, url: &str, user: &str, body: &Value) -> (u16, Value
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_vec().unwrap_or_default();
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// A registry token for `scope` from devcluster's token endpoint, as a client gets it with
+/// `user`'s API token as Basic password.
+fn registry_token(agent: &ureq::Agent, base: &str, scope: &str, user: &str) -> String {
+    use base64::Engine;
+    let password = bearer(user);
+    let password = password.trim_start_matches("Bearer ");
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let url = format!(
+        "{base}/registry/token?service=devcluster-registry&scope={}",
+        imagestream_model::url::encode_component(scope)
+    );
+    let mut response = agent
+        .get(&url)
+        .header("Authorization", format!("Basic {basic}"))
+        .call()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
+    format!("Bearer {}", body["token"].as_str().expect("a token"))
 }
 
 /// Polls the stream until `latest` points at `digest` (at most 20 s); returns the stream and
@@ -108,18 +135,112 @@ fn pushes_to_the_integrated_registry_create_and_update_image_streams() {
         .unwrap();
     assert_eq!(forged.status(), 401);
 
-    // 1. A first push creates the stream.
+    // 0. The registry wants a token from devcluster for every request, and pushes without the
+    //    right to edit the project are refused: anonymous, a viewer, and the developer in
+    //    `openshift`, where it only views. None of them creates a stream.
     let single = oci_layout(&work.0, false);
     let multi = oci_layout(&work.0, true);
+    let upload = format!("http://{host}/v2/openshift/evil/blobs/uploads/");
+    let anonymous = agent.post(&upload).send(&[][..]).unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let challenge = anonymous
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        challenge.starts_with("Bearer realm=")
+            && challenge.contains(&format!("{}/registry/token", cluster.base))
+            && challenge.contains("scope=\"repository:openshift/evil:pull,push\""),
+        "{challenge}"
+    );
+    let viewer_token = registry_token(
+        &agent,
+        &cluster.base,
+        "repository:openshift/evil:pull,push",
+        "viewer",
+    );
+    let refused = agent
+        .post(&upload)
+        .header("Authorization", &viewer_token)
+        .send(&[][..])
+        .unwrap();
+    assert!(
+        matches!(refused.status().as_u16(), 401 | 403),
+        "a viewer's token does not allow a push: {}",
+        refused.status()
+    );
+    let viewer_creds = "viewer:sha256~viewer-devcluster-token";
+    for (destination, creds) in [
+        ("openshift/evil:latest", None),
+        ("demo/lighttpd:latest", None),
+        ("openshift/evil:latest", Some(viewer_creds)),
+        ("demo/lighttpd:latest", Some(viewer_creds)),
+        ("openshift/evil:latest", Some(DEVELOPER_CREDS)),
+        // A project that does not exist: refused too, as OpenShift refuses it.
+        (
+            "nowhere/app:latest",
+            Some("admin:sha256~admin-devcluster-token"),
+        ),
+    ] {
+        let extra: Vec<&str> = creds.map(|c| vec!["--dest-creds", c]).unwrap_or_default();
+        let refused = skopeo_try(&work.0, &single, &format!("{host}/{destination}"), &extra);
+        let message = refused.expect_err(&format!(
+            "the push to {destination} as {creds:?} is refused"
+        ));
+        eprintln!("refused: {destination} as {creds:?}: {}", message.trim());
+        // OpenShift's registry words a refused push the same way.
+        assert!(
+            message.contains("denied: requested access to the resource is denied"),
+            "{destination} as {creds:?}: {message}"
+        );
+    }
+    for path in [
+        "openshift/imagestreams/evil",
+        "demo/imagestreams/lighttpd",
+        "nowhere/imagestreams/app",
+    ] {
+        let (status, _) = get(
+            &agent,
+            &format!(
+                "{}/apis/image.openshift.io/v1/namespaces/{path}",
+                cluster.base
+            ),
+            "admin",
+        );
+        assert_eq!(status, 404, "{path}: nothing was created");
+    }
+
+    // 1. A first push, with the developer's token, creates the stream.
+    let creds = ["--dest-creds", DEVELOPER_CREDS];
     let pushing = Instant::now();
     skopeo_copy(
         &work.0,
         &single,
         &format!("{host}/demo/lighttpd:latest"),
-        &[],
+        &creds,
     );
     let pushed = Instant::now();
-    let digest = registry_digest(&host, "demo/lighttpd", "latest", MEDIA_TYPE_OCI_MANIFEST);
+    let pull = registry_token(
+        &agent,
+        &cluster.base,
+        "repository:demo/lighttpd:pull",
+        "developer",
+    );
+    // Anonymous pulls are refused too: OpenShift grants system:anonymous nothing.
+    let anonymous_pull = agent
+        .get(&format!("http://{host}/v2/demo/lighttpd/manifests/latest"))
+        .call()
+        .unwrap();
+    assert_eq!(anonymous_pull.status(), 401);
+    let digest = registry_digest_with(
+        &host,
+        "demo/lighttpd",
+        "latest",
+        MEDIA_TYPE_OCI_MANIFEST,
+        Some(&pull),
+    );
     let (stream, latency) = wait_for_tag(&agent, &cluster.base, &digest);
     eprintln!(
         "skopeo push: {} ms; push done -> stream visible: {} ms",
@@ -148,18 +269,20 @@ fn pushes_to_the_integrated_registry_create_and_update_image_streams() {
         "true"
     );
 
-    // 2. A push to a project that does not exist creates nothing; pushes are recorded in order,
-    //    so once the next one shows, this one has been handled.
-    skopeo_copy(&work.0, &single, &format!("{host}/nowhere/app:latest"), &[]);
-
-    // 3. A multi-arch push to the same tag updates it; the index is kept whole.
+    // 2. A multi-arch push to the same tag updates it; the index is kept whole.
     skopeo_copy(
         &work.0,
         &multi,
         &format!("{host}/demo/lighttpd:latest"),
-        &["--multi-arch", "all"],
+        &["--multi-arch", "all", "--dest-creds", DEVELOPER_CREDS],
     );
-    let index = registry_digest(&host, "demo/lighttpd", "latest", MEDIA_TYPE_OCI_INDEX);
+    let index = registry_digest_with(
+        &host,
+        "demo/lighttpd",
+        "latest",
+        MEDIA_TYPE_OCI_INDEX,
+        Some(&pull),
+    );
     let (stream, latency) = wait_for_tag(&agent, &cluster.base, &index);
     eprintln!(
         "multi-arch push done -> stream updated: {} ms",
@@ -171,17 +294,8 @@ fn pushes_to_the_integrated_registry_create_and_update_image_streams() {
     let items = stream["status"]["tags"][0]["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "the first image stays in the history");
     assert_eq!(items[1]["image"], digest.as_str());
-    let (status, _) = get(
-        &agent,
-        &format!(
-            "{}/apis/image.openshift.io/v1/namespaces/nowhere/imagestreams/app",
-            cluster.base
-        ),
-        "admin",
-    );
-    assert_eq!(status, 404);
 
-    // 4. However devcluster ends, the registry ends with it.
+    // 3. However devcluster ends, the registry ends with it.
     assert!(registry_answers(&host));
     let pid = cluster.pid();
     assert!(cluster.stop("KILL"), "devcluster {pid} did not die");

@@ -1334,7 +1334,7 @@ fn a_push_to_the_integrated_registry_is_listed_by_oc_get_is() {
         &tutorial.dir.0,
         &layout,
         &format!("{registry}/advanced/lighttpd:latest"),
-        &[],
+        &["--dest-creds", common::DEVELOPER_CREDS],
     );
     let path = format!("{IMAGE}/namespaces/advanced/imagestreams/lighttpd");
     tutorial.wait_for(&path, "developer", |s| {

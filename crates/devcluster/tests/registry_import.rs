@@ -5,6 +5,9 @@
 //!   resolved through `RegistryClient` and compared with what the registry itself says.
 //! * `token_and_basic_auth`: a tiny HTTP server in this file plays a registry with a Bearer
 //!   token server and one with Basic auth, to check the credential flows and their messages.
+//! * `redirects_and_token_realms_never_leave_loopback`: a loopback registry that redirects a
+//!   request, or names a token realm, on another host gets the import a Forbidden "registry …
+//!   blocked", and nothing is sent there (the hosts are `.invalid`, which never resolve).
 //!
 //! When `docker-registry` or `skopeo` is missing the first test is skipped with a message, or
 //! fails when `CI=true`.
@@ -17,8 +20,8 @@ use common::{
     LocalRegistry, TempDir,
 };
 use imagestream_devcluster::registry::{
-    sha256_digest, ImageSource, ImportFailure, ResolveRequest, MEDIA_TYPE_DOCKER_MANIFEST,
-    MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST,
+    sha256_digest, AllowedRegistries, ImageSource, ImportFailure, RegistryAllowList,
+    ResolveRequest, MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST,
 };
 use imagestream_devcluster::registry_http::{Credentials, RegistryClient};
 use imagestream_model::reference;
@@ -294,13 +297,9 @@ impl Drop for FakeRegistry {
 
 const USER_PASS_B64: &str = "dXNlcjpwYXNz"; // user:pass
 
-fn fake_registry(auth: Auth) -> FakeRegistry {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let config =
-        br#"{"architecture":"amd64","os":"linux","config":{"ExposedPorts":{"9000/tcp":{}}}}"#
-            .to_vec();
-    let config_digest = sha256_digest(&config);
+/// A Docker schema 2 image without layers: (config, its digest, manifest).
+fn tiny_image(config: &[u8]) -> (Vec<u8>, String, Vec<u8>) {
+    let config_digest = sha256_digest(config);
     let manifest = serde_json::to_vec(&json!({
         "schemaVersion": 2,
         "mediaType": MEDIA_TYPE_DOCKER_MANIFEST,
@@ -308,139 +307,99 @@ fn fake_registry(auth: Auth) -> FakeRegistry {
         "layers": []
     }))
     .unwrap();
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let (log, halt) = (requests.clone(), stop.clone());
-    let thread = std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            if halt.load(Ordering::SeqCst) {
-                return;
-            }
-            let Ok(mut stream) = stream else { continue };
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-            let mut buffer = Vec::new();
-            let mut chunk = [0u8; 4096];
-            while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut chunk) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                }
-                // A TLS ClientHello: answer in plain HTTP, as docker-registry does.
-                if buffer.first() == Some(&0x16) {
-                    break;
-                }
-            }
-            let text = String::from_utf8_lossy(&buffer).to_string();
-            let mut lines = text.split("\r\n");
-            let target = lines
-                .next()
-                .and_then(|l| l.split(' ').nth(1))
-                .unwrap_or("")
-                .to_string();
-            let authorization = lines
-                .find_map(|l| {
-                    l.split_once(':')
-                        .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-                        .map(|(_, v)| v.trim().to_string())
-                })
-                .unwrap_or_default();
-            log.lock()
-                .unwrap()
-                .push(format!("{target} [{authorization}]"));
-            let unauthorized =
-                r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#;
-            let allowed = match auth {
-                Auth::Token => authorization == "Bearer good-token",
+    (config.to_vec(), config_digest, manifest)
+}
+
+fn fake_registry(auth: Auth) -> FakeRegistry {
+    let (config, config_digest, manifest) = tiny_image(
+        br#"{"architecture":"amd64","os":"linux","config":{"ExposedPorts":{"9000/tcp":{}}}}"#,
+    );
+    scripted_server(move |target, authorization, port| {
+        let unauthorized =
+            r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#;
+        let allowed = match auth {
+            Auth::Token => authorization == "Bearer good-token",
+            Auth::Basic | Auth::NotRegistry => authorization == format!("Basic {USER_PASS_B64}"),
+        };
+        if auth == Auth::NotRegistry {
+            return (
+                "400 Bad Request".into(),
+                String::new(),
+                b"400 Bad Request".to_vec(),
+            );
+        }
+        let (status, headers, body): (&str, String, Vec<u8>) = if target.is_empty() {
+            (
+                "400 Bad Request",
+                String::new(),
+                b"Client sent an HTTP request to an HTTPS server.".to_vec(),
+            )
+        } else if target == "/v2/" {
+            let challenge = match auth {
+                Auth::Token => format!(
+                    "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:{port}/token\",service=\"fake\"\r\n"
+                ),
                 Auth::Basic | Auth::NotRegistry => {
-                    authorization == format!("Basic {USER_PASS_B64}")
+                    "WWW-Authenticate: Basic realm=\"fake\"\r\n".to_string()
                 }
             };
-            let (status, headers, body): (&str, String, Vec<u8>) = if auth == Auth::NotRegistry {
-                let body = b"400 Bad Request".to_vec();
-                let head = format!(
-                    "HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(&body);
-                continue;
-            } else if target.is_empty() {
-                (
-                    "400 Bad Request",
-                    String::new(),
-                    b"Client sent an HTTP request to an HTTPS server.".to_vec(),
-                )
-            } else if target == "/v2/" {
-                let challenge = match auth {
-                    Auth::Token => format!(
-                        "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:{port}/token\",service=\"fake\"\r\n"
-                    ),
-                    Auth::Basic | Auth::NotRegistry => {
-                        "WWW-Authenticate: Basic realm=\"fake\"\r\n".to_string()
-                    }
-                };
-                (
-                    "401 Unauthorized",
-                    challenge,
-                    unauthorized.as_bytes().to_vec(),
-                )
-            } else if let Some(query) = target.strip_prefix("/token?") {
-                assert_eq!(query, "service=fake&scope=repository%3Ademo%2Fapp%3Apull");
-                if authorization.is_empty() {
-                    (
-                        "200 OK",
-                        String::new(),
-                        br#"{"token":"anonymous-token"}"#.to_vec(),
-                    )
-                } else if authorization == format!("Basic {USER_PASS_B64}") {
-                    (
-                        "200 OK",
-                        String::new(),
-                        br#"{"access_token":"good-token"}"#.to_vec(),
-                    )
-                } else {
-                    (
-                        "401 Unauthorized",
-                        String::new(),
-                        br#"{"details":"incorrect username or password"}"#.to_vec(),
-                    )
-                }
-            } else if !allowed {
-                (
-                    "401 Unauthorized",
-                    String::new(),
-                    unauthorized.as_bytes().to_vec(),
-                )
-            } else if target == "/v2/demo/app/manifests/latest" {
+            (
+                "401 Unauthorized",
+                challenge,
+                unauthorized.as_bytes().to_vec(),
+            )
+        } else if let Some(query) = target.strip_prefix("/token?") {
+            assert_eq!(query, "service=fake&scope=repository%3Ademo%2Fapp%3Apull");
+            if authorization.is_empty() {
                 (
                     "200 OK",
-                    format!("Content-Type: {MEDIA_TYPE_DOCKER_MANIFEST}\r\nDocker-Content-Digest: {}\r\n", sha256_digest(&manifest)),
-                    manifest.clone(),
+                    String::new(),
+                    br#"{"token":"anonymous-token"}"#.to_vec(),
                 )
-            } else if target == format!("/v2/demo/app/blobs/{config_digest}") {
-                ("200 OK", String::new(), config.clone())
+            } else if authorization == format!("Basic {USER_PASS_B64}") {
+                (
+                    "200 OK",
+                    String::new(),
+                    br#"{"access_token":"good-token"}"#.to_vec(),
+                )
             } else {
                 (
-                    "404 Not Found",
+                    "401 Unauthorized",
                     String::new(),
-                    br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#
-                        .to_vec(),
+                    br#"{"details":"incorrect username or password"}"#.to_vec(),
                 )
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nDocker-Distribution-API-Version: registry/2.0\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
-        }
-    });
-    FakeRegistry {
-        port,
-        requests,
-        stop,
-        thread: Some(thread),
-    }
+            }
+        } else if !allowed {
+            (
+                "401 Unauthorized",
+                String::new(),
+                unauthorized.as_bytes().to_vec(),
+            )
+        } else if target == "/v2/demo/app/manifests/latest" {
+            (
+                "200 OK",
+                format!(
+                    "Content-Type: {MEDIA_TYPE_DOCKER_MANIFEST}\r\nDocker-Content-Digest: {}\r\n",
+                    sha256_digest(&manifest)
+                ),
+                manifest.clone(),
+            )
+        } else if target == format!("/v2/demo/app/blobs/{config_digest}") {
+            ("200 OK", String::new(), config.clone())
+        } else {
+            (
+                "404 Not Found",
+                String::new(),
+                br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#
+                    .to_vec(),
+            )
+        };
+        (
+            status.to_string(),
+            format!("{REGISTRY_HEADER}{headers}"),
+            body,
+        )
+    })
 }
 
 #[test]
@@ -798,4 +757,172 @@ fn imports_and_new_app_through_the_api_follow_the_registry_digest() {
             .unwrap()
             .ends_with(&format!("/demo/lighttpd@{digest}"))
     );
+}
+
+/// The header every registry answer carries.
+const REGISTRY_HEADER: &str = "Docker-Distribution-API-Version: registry/2.0\r\n";
+
+/// A loopback HTTP server answering each `GET target` (with its `Authorization` value) with
+/// `answer(target, authorization, port)`: status line, header lines, body. Requests are logged
+/// as `target [authorization]`; it stops when dropped.
+fn scripted_server(
+    answer: impl Fn(&str, &str, u16) -> (String, String, Vec<u8>) + Send + 'static,
+) -> FakeRegistry {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (log, halt) = (requests.clone(), stop.clone());
+    let thread = std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if halt.load(Ordering::SeqCst) {
+                return;
+            }
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut buffer = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+                // A TLS ClientHello: answer in plain HTTP, as docker-registry does.
+                if buffer.first() == Some(&0x16) {
+                    break;
+                }
+            }
+            let text = String::from_utf8_lossy(&buffer).to_string();
+            let mut lines = text.split("\r\n");
+            let target = lines
+                .next()
+                .and_then(|l| l.split(' ').nth(1))
+                .filter(|t| t.starts_with('/'))
+                .unwrap_or("")
+                .to_string();
+            let authorization = lines
+                .find_map(|l| {
+                    l.split_once(':')
+                        .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+                        .map(|(_, v)| v.trim().to_string())
+                })
+                .unwrap_or_default();
+            if !target.is_empty() {
+                log.lock()
+                    .unwrap()
+                    .push(format!("{target} [{authorization}]"));
+            }
+            let (status, headers, body) = answer(&target, &authorization, port);
+            let head = format!(
+                "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    FakeRegistry {
+        port,
+        requests,
+        stop,
+        thread: Some(thread),
+    }
+}
+
+#[test]
+fn redirects_and_token_realms_never_leave_loopback() {
+    let (config, config_digest, manifest) =
+        tiny_image(br#"{"architecture":"amd64","os":"linux","config":{}}"#);
+    let digest = sha256_digest(&manifest);
+    let blob_path = format!("/v2/demo/app/blobs/{config_digest}");
+    let served_digest = digest.clone();
+    let registry = scripted_server(move |target, _, port| {
+        let ok = |headers: String, body: Vec<u8>| {
+            (
+                "200 OK".to_string(),
+                format!("{REGISTRY_HEADER}{headers}"),
+                body,
+            )
+        };
+        let found = |location: String| {
+            (
+                "302 Found".to_string(),
+                format!("{REGISTRY_HEADER}Location: {location}\r\n"),
+                Vec::new(),
+            )
+        };
+        match target {
+            "/v2/" => ok(String::new(), b"{}".to_vec()),
+            "/v2/demo/app/manifests/latest" | "/v2/demo/evil/manifests/latest" => ok(
+                format!("Content-Type: {MEDIA_TYPE_DOCKER_MANIFEST}\r\nDocker-Content-Digest: {served_digest}\r\n"),
+                manifest.clone(),
+            ),
+            // A redirect on loopback (another host name, the same server) is followed.
+            t if t == blob_path => found(format!("http://localhost:{port}/storage/config")),
+            "/storage/config" => ok(String::new(), config.clone()),
+            // One off this machine is not.
+            t if t.starts_with("/v2/demo/evil/blobs/") => {
+                found("http://registry.invalid:5000/storage/config".into())
+            }
+            "/v2/demo/relative/manifests/latest" => found("//registry.invalid/x".into()),
+            _ => ("404 Not Found".into(), String::new(), b"{}".to_vec()),
+        }
+    });
+    let token_elsewhere = scripted_server(|target, _, _| {
+        match target {
+        "/v2/" => (
+            "401 Unauthorized".into(),
+            format!("{REGISTRY_HEADER}WWW-Authenticate: Bearer realm=\"http://auth.invalid/token\",service=\"x\"\r\n"),
+            br#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#.to_vec(),
+        ),
+        _ => ("404 Not Found".into(), String::new(), b"{}".to_vec()),
+    }
+    });
+    // What devcluster's server builds: the pull spec, every hop and every realm held to the
+    // allow list (loopback only here).
+    let client = RegistryClient::new()
+        .without_proxy()
+        .reaching_only(RegistryAllowList::default())
+        .with_credentials(
+            &format!("127.0.0.1:{}", token_elsewhere.port),
+            Credentials::Basic {
+                username: "user".into(),
+                password: "secret".into(),
+            },
+        );
+    let importer = AllowedRegistries::new(client, Vec::new());
+    let host = format!("127.0.0.1:{}", registry.port);
+
+    let resolved = importer
+        .resolve(&request(&format!("{host}/demo/app:latest"), true))
+        .expect("a redirect to loopback is followed");
+    assert_eq!(resolved.digest, digest);
+
+    let failure = importer
+        .resolve(&request(&format!("{host}/demo/evil:latest"), true))
+        .unwrap_err();
+    assert_eq!(failure, ImportFailure::blocked("registry.invalid:5000"));
+    assert_eq!(
+        failure.message(),
+        "forbidden: registry registry.invalid:5000 blocked"
+    );
+    let failure = importer
+        .resolve(&request(&format!("{host}/demo/relative:latest"), true))
+        .unwrap_err();
+    assert_eq!(failure, ImportFailure::blocked("registry.invalid"));
+
+    let failure = importer
+        .resolve(&request(
+            &format!("127.0.0.1:{}/demo/app:latest", token_elsewhere.port),
+            true,
+        ))
+        .unwrap_err();
+    assert_eq!(failure, ImportFailure::blocked("auth.invalid"));
+    assert_eq!(
+        token_elsewhere.requests.lock().unwrap().as_slice(),
+        ["/v2/ []"],
+        "nothing but the ping: the credentials went nowhere"
+    );
+    let seen = registry.requests.lock().unwrap().clone();
+    assert!(seen.contains(&"/storage/config []".to_string()), "{seen:?}");
 }

@@ -299,7 +299,12 @@ impl Cluster {
 
     /// Answers one API request.
     pub fn handle(&mut self, request: &ApiRequest) -> ApiResponse {
-        let caller = match self.auth.authenticate(request.authorization.as_deref()) {
+        // Expired OAuth tokens go before the caller is looked up (they are refused either way).
+        self.auth.prune_expired(request.now_millis);
+        let caller = match self
+            .auth
+            .authenticate(request.authorization.as_deref(), request.now_millis)
+        {
             Ok(caller) => caller,
             Err(()) => return failure(401, "Unauthorized", "Unauthorized", None),
         };

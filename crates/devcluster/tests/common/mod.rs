@@ -218,8 +218,27 @@ pub fn oci_layout(dir: &Path, multi_arch: bool) -> PathBuf {
     layout
 }
 
+/// The credentials skopeo pushes to devcluster's integrated registry with: the user name is
+/// not checked, the password is the user's API token (as `docker login -u $(oc whoami) -p
+/// $(oc whoami -t)` on OpenShift).
+pub const DEVELOPER_CREDS: &str = "developer:sha256~developer-devcluster-token";
+
 pub fn skopeo_copy(tmp: &Path, layout: &Path, destination: &str, extra: &[&str]) {
-    let output = Command::new("skopeo")
+    if let Err(message) = skopeo_try(tmp, layout, destination, extra) {
+        panic!("skopeo copy to {destination} failed: {message}");
+    }
+}
+
+/// `skopeo copy` of the layout's `latest` to `docker://destination`; `Err` with skopeo's
+/// message when it fails. Without `--dest-creds` in `extra` it sends no credentials.
+pub fn skopeo_try(
+    tmp: &Path,
+    layout: &Path,
+    destination: &str,
+    extra: &[&str],
+) -> Result<(), String> {
+    let mut command = Command::new("skopeo");
+    command
         .env("TMPDIR", tmp)
         .env("REGISTRY_AUTH_FILE", tmp.join("no-auth.json"))
         .args([
@@ -227,27 +246,43 @@ pub fn skopeo_copy(tmp: &Path, layout: &Path, destination: &str, extra: &[&str])
             "copy",
             "--quiet",
             "--dest-tls-verify=false",
-            "--dest-no-creds",
-        ])
+        ]);
+    if !extra.contains(&"--dest-creds") {
+        command.arg("--dest-no-creds");
+    }
+    let output = command
         .args(extra)
         .arg(format!("oci:{}:latest", layout.display()))
         .arg(format!("docker://{destination}"))
         .output()
         .expect("run skopeo");
-    assert!(
-        output.status.success(),
-        "skopeo copy to {destination} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
 }
 
 /// The registry's own word on a manifest: `Docker-Content-Digest` of a GET with `accept`.
 pub fn registry_digest(host: &str, repository: &str, tag: &str, accept: &str) -> String {
-    let mut response = plain_agent()
+    registry_digest_with(host, repository, tag, accept, None)
+}
+
+/// [`registry_digest`] with an `Authorization` header (a registry token).
+pub fn registry_digest_with(
+    host: &str,
+    repository: &str,
+    tag: &str,
+    accept: &str,
+    authorization: Option<&str>,
+) -> String {
+    let mut request = plain_agent()
         .get(&format!("http://{host}/v2/{repository}/manifests/{tag}"))
-        .header("Accept", accept)
-        .call()
-        .unwrap();
+        .header("Accept", accept);
+    if let Some(authorization) = authorization {
+        request = request.header("Authorization", authorization);
+    }
+    let mut response = request.call().unwrap();
     assert_eq!(response.status(), 200);
     let digest = response
         .headers()

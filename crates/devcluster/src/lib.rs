@@ -15,6 +15,8 @@ pub mod oauth;
 pub mod openapi;
 pub mod patch;
 pub mod persist;
+#[cfg(feature = "protobuf")]
+pub mod protobuf;
 pub mod registry;
 #[cfg(feature = "server")]
 pub mod registry_http;

@@ -269,10 +269,7 @@ pub fn decode_watch_frames(stream: &[u8]) -> Result<(Vec<Value>, &[u8]), DecodeE
     let mut rest = stream;
     let watch_event = message(&format!("{}.WatchEvent", super::META))
         .ok_or_else(|| DecodeError::envelope("no protobuf types"))?;
-    loop {
-        let Some((length, after)) = rest.split_first_chunk::<4>() else {
-            break;
-        };
+    while let Some((length, after)) = rest.split_first_chunk::<4>() {
         let length = u32::from_be_bytes(*length) as usize;
         let Some(body) = after.get(..length) else {
             break;

@@ -238,8 +238,11 @@ pub fn negotiate(accept: &str, endpoint: &Endpoint) -> Result<Negotiated, Reject
                 let matches = (clause.kind == *kind
                     && (clause.subtype == *subtype || clause.subtype == "*"))
                     || (clause.kind == "*" && clause.subtype == "*");
-                (matches && acceptable(&clause, *format, *streams))
-                    .then(|| (*format, *streams, clause.text))
+                (matches && acceptable(&clause, *format, *streams)).then_some((
+                    *format,
+                    *streams,
+                    clause.text,
+                ))
             })
     });
     let (list, stream_list): (Vec<String>, Vec<String>) = serializers

@@ -12,35 +12,7 @@ pub(crate) const RFC3339: &str = "2006-01-02T15:04:05Z07:00";
 /// `metav1.RFC3339Micro`, the layout of `metav1.MicroTime`.
 pub(crate) const RFC3339_MICRO: &str = "2006-01-02T15:04:05.000000Z07:00";
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The date of a day count since 1970-01-01: (year, month, day).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
+use imagestream_model::time::{civil_from_days, days_from_civil, days_in_month};
 
 /// Unix seconds of Go's zero `time.Time` (0001-01-01T00:00:00Z), which Kubernetes encodes as
 /// JSON `null` and as an empty protobuf message.
@@ -152,15 +124,6 @@ fn fraction_nanos(fraction: &str) -> Option<i64> {
     let value: i64 = digits.parse().ok()?;
     let scale = 10_i64.pow(9 - u32::try_from(digits.len()).ok()?);
     value.checked_mul(scale)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// Parses `value` with Go's RFC 3339 layout (`micro`: the MicroTime layout, which requires

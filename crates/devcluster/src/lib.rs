@@ -20,6 +20,8 @@ pub mod openapi;
 pub mod patch;
 pub mod persist;
 pub mod printers;
+#[cfg(feature = "protobuf")]
+pub mod protobuf;
 pub mod registry;
 #[cfg(feature = "server")]
 pub mod registry_http;

@@ -11,6 +11,7 @@ use axum::routing::{any, get, post};
 use axum::Router;
 use imagestream_devcluster::images::ImportJob;
 use imagestream_devcluster::integrated_registry::{self, IntegratedRegistry, PushedTag};
+use imagestream_devcluster::protobuf::http::{self as media, Format};
 use imagestream_devcluster::registry::{AllowedRegistries, RegistryAllowList};
 use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::registry_token::{self, TokenIssuer};
@@ -747,14 +748,37 @@ async fn api(
             return json_response(413, serde_json::to_vec(&status).unwrap_or_default());
         }
     };
+    // Media types at the edge (protobuf and YAML in, protobuf and YAML out): the library
+    // reads and writes JSON only.
+    let content_type = header_text(&headers, header::CONTENT_TYPE).unwrap_or_default();
+    let accept = header_text(&headers, header::ACCEPT).unwrap_or_default();
+    let authorization = header_text(&headers, header::AUTHORIZATION);
+    let endpoint = media::endpoint(method.as_str(), uri.path(), uri.query().unwrap_or_default());
+    let negotiated = match media::negotiate(&accept, &endpoint) {
+        Ok(negotiated) => negotiated,
+        // kube-apiserver writes a failed negotiation in JSON.
+        Err(refused) => return refuse(&shared, authorization.as_deref(), refused, Format::Json),
+    };
+    let (body, content_type) = match media::convert_body(&content_type, &body, &endpoint) {
+        Ok(Some(json)) => (json, "application/json".to_owned()),
+        Ok(None) => (body.to_vec(), content_type),
+        Err(refused) => {
+            return refuse(
+                &shared,
+                authorization.as_deref(),
+                refused,
+                negotiated.format,
+            )
+        }
+    };
     let request = ApiRequest {
         method: method.as_str().to_owned(),
         path: uri.path().to_owned(),
         query: uri.query().unwrap_or_default().to_owned(),
-        body: body.to_vec(),
-        content_type: header_text(&headers, header::CONTENT_TYPE).unwrap_or_default(),
-        accept: header_text(&headers, header::ACCEPT).unwrap_or_default(),
-        authorization: header_text(&headers, header::AUTHORIZATION),
+        body,
+        content_type,
+        accept: negotiated.accept,
+        authorization,
         now_millis: now_millis(),
     };
     let response = {
@@ -791,8 +815,13 @@ async fn api(
         tokio::spawn(async move { run_controller_imports(&background, false).await });
     }
     match response.watch {
-        Some(watch) => stream_watch(shared, *watch),
-        None => body_response(response.status, response.content_type, response.body),
+        Some(watch) => stream_watch(shared, *watch, negotiated.format),
+        // Answers the library made in a media type of their own (OpenAPI v2 in protobuf,
+        // aggregated discovery) go out as they are; JSON ones in the negotiated format.
+        None if response.content_type != imagestream_devcluster::api::JSON => {
+            body_response(response.status, response.content_type, response.body)
+        }
+        None => encoded_response(response.status, &response.body, negotiated.format),
     }
 }
 
@@ -916,6 +945,40 @@ async fn api_index_for_clients(
     Response::from_parts(parts, Body::empty())
 }
 
+/// A request refused before the library sees it (406, 415, or 400 for a body that does not
+/// decode): 401 first for a caller without a valid token, as authentication comes first.
+fn refuse(
+    shared: &Shared,
+    authorization: Option<&str>,
+    refused: media::Rejection,
+    format: Format,
+) -> Response {
+    let authenticated = shared.cluster.lock().is_ok_and(|cluster| {
+        cluster
+            .auth
+            .authenticate(authorization, now_millis())
+            .is_ok()
+    });
+    let (status, body) = if authenticated {
+        (refused.status, refused.body)
+    } else {
+        let status = imagestream_devcluster::api::status(401, "Unauthorized", "Unauthorized", None);
+        (401, status)
+    };
+    encoded_response(
+        status,
+        &serde_json::to_vec(&body).unwrap_or_default(),
+        format,
+    )
+}
+
+/// An answer in the negotiated format (JSON when it has no protobuf form).
+fn encoded_response(status: u16, json: &[u8], format: Format) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (content_type, body) = media::encode_body(format, json);
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
 /// Tells open watches that the cluster moved on (with a state log: as far as is on disk).
 fn notify_watchers(shared: &Shared) {
     let Ok(version) = shared.cluster.lock().map(|c| c.watchable_version()) else {
@@ -991,6 +1054,8 @@ struct WatchStream {
     deadline: Option<Instant>,
     next_bookmark: Instant,
     finished: bool,
+    /// JSON lines, or protobuf frames.
+    format: Format,
 }
 
 /// How long a watch stays open: its timeoutSeconds, or without one (or with 0) a random time
@@ -1012,7 +1077,7 @@ fn watch_timeout(timeout_seconds: Option<u64>, min: Duration) -> Option<Duration
     }
 }
 
-fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
+fn stream_watch(shared: Shared, mut watch: WatchRequest, format: Format) -> Response {
     let changed = shared.changed.subscribe();
     // Writes between the request and the subscription are picked up by reading once now.
     let mut since = watch.since;
@@ -1038,6 +1103,7 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
         watch,
         next_bookmark: Instant::now() + BOOKMARK_EVERY,
         finished: false,
+        format,
     };
     let stream = futures_util::stream::unfold(state, |mut state| async move {
         loop {
@@ -1045,7 +1111,12 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
                 // Everything pending goes out in one chunk.
                 let mut chunk = Vec::with_capacity(state.pending.iter().map(|l| l.len()).sum());
                 for line in state.pending.drain(..) {
-                    chunk.extend_from_slice(&line);
+                    match media::watch_chunk(state.format, &line) {
+                        Some(bytes) => chunk.extend_from_slice(&bytes),
+                        None => {
+                            eprintln!("devcluster: a watch event has no protobuf form; left out")
+                        }
+                    }
                 }
                 return Some((Ok::<_, std::convert::Infallible>(Bytes::from(chunk)), state));
             }
@@ -1087,7 +1158,7 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, "application/json"),
+            (header::CONTENT_TYPE, media::watch_content_type(format)),
             (header::CACHE_CONTROL, "no-cache"),
         ],
         Body::from_stream(stream),

@@ -4,8 +4,8 @@
 //! aggregated discovery, `expose`, `scale` through the scale subresource, `set image`,
 //! `rollout status|history|undo|restart|pause|resume`, `get deployments --watch`, `explain`
 //! of image streams from the OpenAPI v3 schemas, and `create -f` of a ProjectRequest, which
-//! kubectl validates against the OpenAPI v2 document. The commands that send protobuf bodies
-//! are here too, ignored until devcluster reads protobuf.
+//! kubectl validates against the OpenAPI v2 document; and the commands that send protobuf
+//! bodies (`create deployment`, `create service clusterip`, `auth can-i`).
 
 mod kubectl_support;
 
@@ -712,7 +712,6 @@ fn create_f_of_a_project_request_is_validated_against_openapi_v2_and_creates_the
 }
 
 #[test]
-#[ignore = "needs protobuf (branch protobuf)"]
 fn create_deployment_and_service_send_protobuf() {
     if !kubectl_available() {
         return;
@@ -745,7 +744,6 @@ fn create_deployment_and_service_send_protobuf() {
 }
 
 #[test]
-#[ignore = "needs protobuf (branch protobuf)"]
 fn auth_can_i_sends_a_protobuf_access_review() {
     if !kubectl_available() {
         return;

@@ -84,7 +84,7 @@ impl ApiResponse {
 }
 
 /// The media type of JSON bodies.
-pub(crate) const JSON: &str = "application/json";
+pub const JSON: &str = "application/json";
 
 /// How many encoded watch events are kept for other watchers to reuse.
 const ENCODED_EVENT_CACHE: usize = 4096;

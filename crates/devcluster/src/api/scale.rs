@@ -156,7 +156,7 @@ impl Cluster {
                 Err(response) => return response,
             },
             "update" => {
-                if let Err(response) = Self::check_content_type(request) {
+                if let Err(response) = Self::check_content_type(target.resource, request) {
                     return response;
                 }
                 match Self::body(request) {

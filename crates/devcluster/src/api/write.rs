@@ -185,16 +185,31 @@ impl Cluster {
         Ok(self.store.put(key, object))
     }
 
-    /// Bodies must be JSON (the API server also takes YAML and protobuf; devcluster does not).
-    pub(super) fn check_content_type(request: &ApiRequest) -> Result<(), ApiResponse> {
+    /// Bodies reach the library as JSON: the native server turns YAML, and protobuf for the
+    /// built-in kinds, into JSON first (src/protobuf/http.rs). Anything else is refused with
+    /// the media types kube-apiserver lists: JSON, YAML and protobuf for the built-in groups;
+    /// JSON and YAML for OpenShift's groups, which devcluster serves like a CRD.
+    pub(super) fn check_content_type(
+        resource: &Resource,
+        request: &ApiRequest,
+    ) -> Result<(), ApiResponse> {
         let media_type = media_type(request);
         if media_type.is_empty() || media_type == "application/json" || media_type == "*/*" {
             return Ok(());
         }
+        let accepted = if resource.group.is_empty()
+            || matches!(
+                resource.group,
+                "apps" | "autoscaling" | "authorization.k8s.io"
+            ) {
+            "application/json, application/yaml, application/vnd.kubernetes.protobuf"
+        } else {
+            "application/json, application/yaml"
+        };
         Err(failure(
             415,
             "UnsupportedMediaType",
-            format!("the body of the request was in an unknown format - accepted media types include: application/json (got {media_type:?})"),
+            format!("the body of the request was in an unknown format - accepted media types include: {accepted}"),
             None,
         ))
     }
@@ -229,7 +244,7 @@ impl Cluster {
         request: &ApiRequest,
         query: &QueryParams,
     ) -> ApiResponse {
-        if let Err(response) = Self::check_content_type(request) {
+        if let Err(response) = Self::check_content_type(target.resource, request) {
             return response;
         }
         let object = match Self::body(request) {
@@ -268,7 +283,7 @@ impl Cluster {
         let mut object = match patched {
             Some(object) => object,
             None => {
-                if let Err(response) = Self::check_content_type(request) {
+                if let Err(response) = Self::check_content_type(resource, request) {
                     return response;
                 }
                 match Self::body(request) {

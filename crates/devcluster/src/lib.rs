@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod decode;
 pub mod images;
 #[cfg(feature = "server")]
 pub mod integrated_registry;

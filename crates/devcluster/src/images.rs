@@ -8,6 +8,7 @@ use crate::api::{
     bad_request, failure, invalid, not_found, stamp_tag_generations, ApiRequest, ApiResponse,
     Cluster, Target,
 };
+use crate::kinds;
 use crate::registry::{ImageSource, ImportFailure, ResolveRequest, ResolvedImage};
 use crate::resources;
 use crate::store::{ObjectKey, Store};
@@ -958,8 +959,10 @@ impl Cluster {
                 };
                 if let Some(container) = container_at(&mut updated, &trigger.field_path) {
                     if container.get("image").and_then(Value::as_str) != Some(pull_spec.as_str()) {
-                        container["image"] = json!(pull_spec);
-                        changed = true;
+                        if let Some(container) = container.as_object_mut() {
+                            container.insert("image".into(), json!(pull_spec));
+                            changed = true;
+                        }
                     }
                 }
             }
@@ -968,7 +971,8 @@ impl Cluster {
                     .pointer("/metadata/generation")
                     .and_then(Value::as_i64)
                     .unwrap_or(1);
-                updated["metadata"]["generation"] = json!(generation + 1);
+                kinds::object_at(&mut updated, "metadata")
+                    .insert("generation".into(), json!(generation.saturating_add(1)));
                 updates.push((key.clone(), updated));
             }
         }
@@ -1029,8 +1033,15 @@ impl Cluster {
                 if rs_key.name != current_name
                     && rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(0)
                 {
-                    rs["spec"]["replicas"] = json!(0);
-                    rs["status"] = json!({"replicas": 0, "observedGeneration": rs.pointer("/metadata/generation").cloned().unwrap_or(json!(1))});
+                    let observed = rs
+                        .pointer("/metadata/generation")
+                        .cloned()
+                        .unwrap_or(json!(1));
+                    kinds::object_at(&mut rs, "spec").insert("replicas".into(), json!(0));
+                    kinds::as_object(&mut rs).insert(
+                        "status".into(),
+                        json!({"replicas": 0, "observedGeneration": observed}),
+                    );
                     self.store.put(rs_key, rs);
                 }
             }
@@ -1038,14 +1049,18 @@ impl Cluster {
                 .pointer("/metadata/labels")
                 .cloned()
                 .unwrap_or(json!({}));
-            pod_labels["pod-template-hash"] = json!(hash);
+            kinds::as_object(&mut pod_labels).insert("pod-template-hash".into(), json!(hash));
             let mut selector = deployment
                 .pointer("/spec/selector")
                 .cloned()
                 .unwrap_or(json!({}));
-            selector["matchLabels"]["pod-template-hash"] = json!(hash);
+            // Decoding makes these objects; a selector or template of another shape is replaced
+            // rather than indexed (indexing a non-object panics).
+            kinds::object_at(&mut selector, "matchLabels")
+                .insert("pod-template-hash".into(), json!(hash));
             let mut rs_template = template.clone();
-            rs_template["metadata"]["labels"] = pod_labels.clone();
+            kinds::object_at(&mut rs_template, "metadata")
+                .insert("labels".into(), pod_labels.clone());
             let rs_status = json!({"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready, "availableReplicas": ready, "observedGeneration": 1});
             let rs_key = ObjectKey {
                 resource: "replicasets",
@@ -1058,8 +1073,9 @@ impl Cluster {
                     if rs.pointer("/spec/replicas").and_then(Value::as_i64) != Some(replicas)
                         || rs.get("status") != Some(&rs_status)
                     {
-                        rs["spec"]["replicas"] = json!(replicas);
-                        rs["status"] = rs_status;
+                        kinds::object_at(&mut rs, "spec")
+                            .insert("replicas".into(), json!(replicas));
+                        kinds::as_object(&mut rs).insert("status".into(), rs_status);
                         self.store.put(rs_key, rs);
                     }
                 }
@@ -1095,7 +1111,10 @@ impl Cluster {
                 "availableReplicas": ready,
             });
             if ready < replicas {
-                status["unavailableReplicas"] = json!(replicas - ready);
+                kinds::as_object(&mut status).insert(
+                    "unavailableReplicas".into(),
+                    json!(replicas.saturating_sub(ready)),
+                );
             }
             let same = |a: &Value, b: &Value| {
                 let strip = |v: &Value| {
@@ -1113,30 +1132,33 @@ impl Cluster {
             {
                 continue;
             }
-            status["conditions"] = json!([
-                condition(
-                    "Available",
-                    if ready >= replicas { "True" } else { "False" },
-                    if ready >= replicas {
-                        "MinimumReplicasAvailable"
-                    } else {
-                        "MinimumReplicasUnavailable"
-                    },
-                    format!(
-                        "Deployment has {} minimum availability.",
-                        if ready >= replicas { "" } else { "no " }
-                    )
-                    .replace("has  minimum", "has minimum")
-                ),
-                condition(
-                    "Progressing",
-                    "True",
-                    "NewReplicaSetAvailable",
-                    format!("ReplicaSet {current_name:?} has successfully progressed.")
-                ),
-            ]);
+            kinds::as_object(&mut status).insert(
+                "conditions".into(),
+                json!([
+                    condition(
+                        "Available",
+                        if ready >= replicas { "True" } else { "False" },
+                        if ready >= replicas {
+                            "MinimumReplicasAvailable"
+                        } else {
+                            "MinimumReplicasUnavailable"
+                        },
+                        format!(
+                            "Deployment has {} minimum availability.",
+                            if ready >= replicas { "" } else { "no " }
+                        )
+                        .replace("has  minimum", "has minimum")
+                    ),
+                    condition(
+                        "Progressing",
+                        "True",
+                        "NewReplicaSetAvailable",
+                        format!("ReplicaSet {current_name:?} has successfully progressed.")
+                    ),
+                ]),
+            );
             let mut updated = deployment.clone();
-            updated["status"] = status;
+            kinds::as_object(&mut updated).insert("status".into(), status);
             self.store.put(key, updated);
         }
     }

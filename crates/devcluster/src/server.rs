@@ -896,6 +896,18 @@ async fn api(
 ) -> Response {
     let body = match body {
         Ok(body) => body,
+        Err(BytesRejection::FailedToBufferBody(
+            axum::extract::rejection::FailedToBufferBody::UnknownBodyError(_),
+        )) => {
+            // A body shorter than its Content-Length (the client stopped sending): Go's
+            // net/http reader gives io.ErrUnexpectedEOF, a plain error the apiserver's
+            // `limitedReadBody` passes on, answered as a 500 without a reason.
+            let mut status = imagestream_devcluster::api::status(500, "", "unexpected EOF", None);
+            if let Some(map) = status.as_object_mut() {
+                map.remove("reason");
+            }
+            return json_response(500, serde_json::to_vec(&status).unwrap_or_default());
+        }
         Err(rejection) => {
             let status = imagestream_devcluster::api::status(
                 413,
@@ -1038,7 +1050,11 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
     let changed = shared.changed.subscribe();
     // Writes between the request and the subscription are picked up by reading once now.
     let mut since = watch.since;
-    let mut timeout = watch_timeout(watch.timeout_seconds, shared.min_request_timeout);
+    let mut timeout = if watch.ends_at_once {
+        Some(Duration::ZERO)
+    } else {
+        watch_timeout(watch.timeout_seconds, shared.min_request_timeout)
+    };
     let mut pending: VecDeque<Arc<[u8]>> = std::mem::take(&mut watch.initial)
         .iter()
         .map(encode_line)
@@ -1056,7 +1072,9 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest) -> Response {
         shared,
         since,
         pending,
-        deadline: timeout.map(|timeout| Instant::now() + timeout),
+        // A deadline past what the clock can hold is no deadline (never `Instant + huge`, which
+        // panics).
+        deadline: timeout.and_then(|timeout| Instant::now().checked_add(timeout)),
         watch,
         next_bookmark: Instant::now() + BOOKMARK_EVERY,
         finished: false,

@@ -762,7 +762,7 @@ fn regex_message(rule: &str, pattern: &str, examples: &[&str]) -> String {
 }
 
 /// Go's `%q` for a string, which the server uses to print values and patterns.
-fn go_quote(text: &str) -> String {
+pub fn go_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

@@ -83,12 +83,20 @@ pub struct WatchRequest {
     pub since: u64,
     /// Whether the client asked for BOOKMARK events.
     pub bookmarks: bool,
-    /// When the server should end the stream, in seconds.
+    /// When the server should end the stream, in seconds (at most
+    /// [`MAX_WATCH_TIMEOUT_SECONDS`], so adding it to a clock cannot overflow).
     pub timeout_seconds: Option<u64>,
+    /// A negative `timeoutSeconds`: kube-apiserver's watch context has expired before it
+    /// starts, so the stream ends at once.
+    pub ends_at_once: bool,
     table: Option<String>,
     /// Events to send first (synthetic ADDED for a watch without resourceVersion).
     pub initial: Vec<Value>,
 }
+
+/// The longest watch timeout kept (about 136 years); longer ones are cut to it. kube-apiserver
+/// multiplies the seconds into a Go `time.Duration`, which silently wraps past 292 years.
+pub const MAX_WATCH_TIMEOUT_SECONDS: u64 = 1 << 32;
 
 impl WatchRequest {
     /// A BOOKMARK event at `version`.

@@ -563,3 +563,6 @@ mod write;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod hostile_tests;

@@ -65,7 +65,7 @@ impl Cluster {
             Ok(selectors) => selectors,
             Err(response) => return response,
         };
-        let limit = match list_options(query) {
+        let limit = match list_options(query, false) {
             Ok(options) => options.limit,
             Err(response) => return response,
         };
@@ -180,7 +180,7 @@ impl Cluster {
         };
         let table = Self::wants_table(request)
             .then(|| query.get("includeObject").unwrap_or("Metadata").to_owned());
-        let options = match list_options(query) {
+        let options = match list_options(query, true) {
             Ok(options) => options,
             Err(response) => return response,
         };
@@ -385,7 +385,8 @@ struct ListOptions {
     timeout_seconds: Option<i64>,
 }
 
-fn list_options(query: &QueryParams) -> Result<ListOptions, ApiResponse> {
+/// `watch`: a watch's resourceVersion is read by the watch cache instead (see `watch`).
+fn list_options(query: &QueryParams, watch: bool) -> Result<ListOptions, ApiResponse> {
     let int = |name: &str| -> Result<Option<i64>, ApiResponse> {
         match query.get(name) {
             None | Some("") => Ok(None),
@@ -401,7 +402,7 @@ fn list_options(query: &QueryParams) -> Result<ListOptions, ApiResponse> {
         .get("resourceVersion")
         .filter(|v| !matches!(*v, "" | "0"))
     {
-        if query.get("continue").is_none_or(str::is_empty) {
+        if !watch && query.get("continue").is_none_or(str::is_empty) {
             if let Err(problem) = go_parse_u64(text) {
                 // storage `ValidateListOptions` wraps `ParseResourceVersion`'s field error.
                 return Err(bad_request(format!(

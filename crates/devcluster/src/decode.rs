@@ -22,7 +22,7 @@
 //! `extra`), a full-schema checker can be plugged in with [`install_schema_checker`]: natively,
 //! the Kubernetes protobuf descriptors know every field of the built-in kinds.
 
-use crate::api::{failure, status, ApiResponse};
+use crate::api::{failure, internal_error, ApiResponse};
 use crate::resources::{self, Resource};
 use imagestream_model::validation::{FieldError, FieldErrorType, FieldValue};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -263,6 +263,20 @@ fn walk_strict(
     }
 }
 
+/// The strict decoder's error for what the walk found plus the full-schema checker's unknown
+/// fields, if there is anything to say.
+fn strict_message(resource: &Resource, mut found: Vec<String>, object: &Value) -> Option<String> {
+    if let Some(report) = schema_report(resource, object) {
+        found.extend(
+            report
+                .unknown_fields
+                .iter()
+                .map(|field| format!("unknown field {field:?}")),
+        );
+    }
+    (!found.is_empty()).then(|| format!("strict decoding error: {}", found.join(", ")))
+}
+
 /// Parses a request body into a JSON object, with the strict decoder's complaints when asked
 /// for. Malformed JSON and non-objects keep devcluster's long-standing 400s.
 pub fn parse_body(
@@ -287,17 +301,7 @@ pub fn parse_body(
         return Err(cannot_be_handled(resource, &object, &message));
     }
     if validation == FieldValidation::Strict {
-        let mut strict = strict;
-        if let Some(report) = schema_report(resource, &object) {
-            strict.extend(
-                report
-                    .unknown_fields
-                    .iter()
-                    .map(|field| format!("unknown field {field:?}")),
-            );
-        }
-        if !strict.is_empty() {
-            let message = format!("strict decoding error: {}", strict.join(", "));
+        if let Some(message) = strict_message(resource, strict, &object) {
             return Err(cannot_be_handled(resource, &object, &message));
         }
     }
@@ -320,18 +324,10 @@ pub fn check_patched(
     } else if let Err(error) = type_errors(resource, object) {
         Some(error)
     } else if validation == FieldValidation::Strict {
-        let mut strict = serde_json::from_value::<Node>(object.clone())
+        let found = serde_json::from_value::<Node>(object.clone())
             .map(|node| strict_errors(resource.kind, &node, SCHEMA_CHECKER.get().is_none()))
             .unwrap_or_default();
-        if let Some(report) = schema_report(resource, object) {
-            strict.extend(
-                report
-                    .unknown_fields
-                    .iter()
-                    .map(|field| format!("unknown field {field:?}")),
-            );
-        }
-        (!strict.is_empty()).then(|| format!("strict decoding error: {}", strict.join(", ")))
+        strict_message(resource, found, object)
     } else {
         None
     };
@@ -463,19 +459,9 @@ fn cannot_be_handled(resource: &Resource, object: &Value, message: &str) -> ApiR
 }
 
 /// The 500 the real server gives a create that carries a resourceVersion: the storage layer's
-/// `ErrResourceVersionSetOnCreate` is a plain error, which the handler reports as an internal
-/// error with no reason (`ErrorToAPIStatus`).
+/// `ErrResourceVersionSetOnCreate` is a plain error.
 pub fn resource_version_set_on_create() -> ApiResponse {
-    let mut body = status(
-        500,
-        "",
-        "resourceVersion should not be set on objects to be created",
-        None,
-    );
-    if let Some(map) = body.as_object_mut() {
-        map.remove("reason");
-    }
-    ApiResponse::json_response(500, &body)
+    internal_error("resourceVersion should not be set on objects to be created")
 }
 
 /// Checks an object against the model's types for its kind, in the Go decoder's words.

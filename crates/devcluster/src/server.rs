@@ -902,10 +902,7 @@ async fn api(
             // A body shorter than its Content-Length (the client stopped sending): Go's
             // net/http reader gives io.ErrUnexpectedEOF, a plain error the apiserver's
             // `limitedReadBody` passes on, answered as a 500 without a reason.
-            let mut status = imagestream_devcluster::api::status(500, "", "unexpected EOF", None);
-            if let Some(map) = status.as_object_mut() {
-                map.remove("reason");
-            }
+            let status = imagestream_devcluster::api::internal_error_status("unexpected EOF");
             return json_response(500, serde_json::to_vec(&status).unwrap_or_default());
         }
         Err(rejection) => {

@@ -131,6 +131,22 @@ pub fn status(
     status
 }
 
+/// The Status of a plain Go error, which kube-apiserver reports as a 500 without a reason
+/// (`ErrorToAPIStatus`): what it answers when a lower layer fails with an error that is no
+/// Status (the storage layer's "resourceVersion should not be set", etcd's future revision,
+/// a body cut short).
+pub fn internal_error_status(message: impl Into<String>) -> Value {
+    let mut body = status(500, "", message, None);
+    if let Some(map) = body.as_object_mut() {
+        map.remove("reason");
+    }
+    body
+}
+
+pub(crate) fn internal_error(message: impl Into<String>) -> ApiResponse {
+    ApiResponse::json(500, &internal_error_status(message))
+}
+
 pub(crate) fn failure(
     code: u16,
     reason: &str,

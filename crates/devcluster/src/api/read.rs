@@ -1,8 +1,8 @@
 //! Reading: get, list (chunked with continue tokens), watch and the replay of changes to watchers.
 
 use super::{
-    bad_request, failure, not_found, status, ApiRequest, ApiResponse, Cluster, QueryParams, Target,
-    WatchRequest, ENCODED_EVENT_CACHE, MAX_WATCH_TIMEOUT_SECONDS,
+    bad_request, failure, internal_error, not_found, status, ApiRequest, ApiResponse, Cluster,
+    QueryParams, Target, WatchRequest, ENCODED_EVENT_CACHE, MAX_WATCH_TIMEOUT_SECONDS,
 };
 use crate::resources::Resource;
 use crate::selector::{FieldSelector, LabelSelector};
@@ -423,15 +423,6 @@ fn invalid_resource_version(text: &str, problem: &str) -> String {
         "resourceVersion: Invalid value: {}: {problem}",
         imagestream_model::validation::go_quote(text)
     )
-}
-
-/// A plain error the apiserver reports without a reason (`ErrorToAPIStatus`): 500.
-fn internal_error(message: impl Into<String>) -> ApiResponse {
-    let mut body = status(500, "", message, None);
-    if let Some(map) = body.as_object_mut() {
-        map.remove("reason");
-    }
-    ApiResponse::json(500, &body)
 }
 
 /// Go's `strconv.ParseInt(text, 10, 64)`, with its error text.

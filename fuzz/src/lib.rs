@@ -88,14 +88,23 @@ pub fn parse_requests(data: &[u8]) -> Vec<(Request, i64)> {
 pub fn run_requests(data: &[u8]) {
     let mut demo = DemoCluster::new(NOW);
     let mut now = NOW;
+    let mut wrote = false;
     for (request, delay) in parse_requests(data) {
         now = now.saturating_add(delay);
+        let writes = request.method != "GET";
         for message in demo.request(request, now) {
+            if let Message::Reply { status, .. } = message {
+                wrote |= writes && status < 300;
+            }
             check_message(&message);
         }
         for message in demo.tick(now) {
             check_message(&message);
         }
+    }
+    if !wrote {
+        // Nothing was stored: the seed's lists and state are checked by the tests.
+        return;
     }
     check_typed_lists(&mut demo, now);
     // What was stored must load again (a saved state that does not load loses everything).

@@ -337,7 +337,7 @@ impl DemoCluster {
             .map_or(DEFAULT_WATCH_TIMEOUT_MILLIS, |s| {
                 i64::try_from(s).unwrap_or(i64::MAX / 2000) * 1000
             });
-        if expired || timeout == 0 {
+        if expired || timeout == 0 || watch.ends_at_once {
             out.push(Message::Closed { id });
             return;
         }

@@ -1350,8 +1350,8 @@ impl Cluster {
                 .pointer("/metadata/generation")
                 .and_then(Value::as_i64)
                 .unwrap_or(1)
-                + 1;
-            value["metadata"]["generation"] = json!(generation);
+                .saturating_add(1);
+            kinds::object_at(&mut value, "metadata").insert("generation".into(), json!(generation));
             stamp_tag_generations(&mut value, generation, existing.get("spec"));
         }
         let stored = self.store.put(stream_key(namespace, name), value);

@@ -401,9 +401,13 @@ fn check_type_meta(resource: &Resource, object: &Value, body: &[u8]) -> Result<(
     if api_version == served && kind == resource.kind {
         return Ok(());
     }
-    let registered = resources::RESOURCES
-        .iter()
-        .any(|r| r.kind == kind && r.group_version() == api_version);
+    // openshift-apiserver's scheme also holds its kinds in the legacy core version `v1`
+    // (`legacy.InstallInternalLegacy…`), so those decode and only then fail the version check.
+    let registered = resources::RESOURCES.iter().any(|r| {
+        r.kind == kind
+            && (r.group_version() == api_version
+                || (api_version == "v1" && r.group.ends_with("openshift.io")))
+    });
     if registered && kind == resource.kind {
         // Decoded, but into a group or version this endpoint does not serve (create.go).
         return Err(bad_request(format!(
@@ -803,6 +807,10 @@ mod tests {
         assert_eq!(
             message(r#"{"apiVersion":"v2","kind":"ImageStream"}"#),
             "ImageStream in version \"v2\" cannot be handled as a ImageStream: no kind \"ImageStream\" is registered for version \"v2\" in scheme \"k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30\""
+        );
+        assert_eq!(
+            message(r#"{"apiVersion":"v1","kind":"ImageStream"}"#),
+            "the API version in the data (v1) does not match the expected API version (image.openshift.io/v1)"
         );
         assert!(message(r#"{"apiVersion":5}"#).starts_with("the object provided is unrecognized (must be of type ImageStream): couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .apiVersion of type string ({\"apiVersion\":5})"));
         assert!(parse_body(

@@ -233,17 +233,16 @@ fn walk_strict(
         }
         Node::Object(members) => {
             let declared = crate::kinds::declared_fields(kind, schema_path);
-            let mut seen: Vec<&str> = Vec::new();
+            // A set, not a list: a body may hold an object with a hundred thousand keys.
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for (key, value) in members {
                 let known = declared.is_none_or(|fields| fields.contains(&key.as_str()));
                 if !known && check_unknown {
                     errors.push(format!("unknown field {:?}", join(key)));
                     continue;
                 }
-                if seen.contains(&key.as_str()) {
+                if !seen.insert(key.as_str()) {
                     errors.push(format!("duplicate field {:?}", join(key)));
-                } else {
-                    seen.push(key);
                 }
                 let child_schema = if schema_path.is_empty() {
                     key.clone()
@@ -777,6 +776,23 @@ mod tests {
         );
         let accepted = parse_body(resource("ImageStream"), body, FieldValidation::Warn).unwrap();
         assert_eq!(accepted["metadata"]["name"], "y", "the last duplicate wins");
+    }
+
+    #[test]
+    fn strict_decoding_keeps_at_most_a_hundred_errors() {
+        let keys: Vec<String> = (0..50_000).map(|i| format!("\"k{i}\":1")).collect();
+        let body = format!(
+            "{{\"metadata\":{{\"name\":\"x\"}},\"spec\":{{{}}}}}",
+            keys.join(",")
+        );
+        let response = parse_body(
+            resource("ImageStream"),
+            body.as_bytes(),
+            FieldValidation::Strict,
+        )
+        .unwrap_err();
+        let message = response.json_body()["message"].as_str().unwrap().to_owned();
+        assert_eq!(message.matches("unknown field").count(), 100);
     }
 
     #[test]

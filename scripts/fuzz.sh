@@ -25,7 +25,7 @@ for target in "${targets[@]}"; do
   set +e
   cargo fuzz run --fuzz-dir fuzz -s none -a "$target" "$work" "fuzz/corpus/$target" -- \
     -max_total_time="$seconds" -timeout=30 -max_len=8192 -print_final_stats=1 2>&1 |
-    grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+== ERROR|thread .* panicked|SUMMARY|Done )'
+    grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+== ERROR|thread .* panicked|SUMMARY|Done )'
   status=${PIPESTATUS[0]}
   set -e
   # cargo fuzz exits non-zero on a crash (or a build failure).

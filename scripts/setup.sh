@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14
 # The route-splitting tool (scripts/split-build.sh); its helpers crate comes with leptos.
 WASM_SPLIT_VERSION=0.2.4
+# The fuzz targets of fuzz/ (scripts/fuzz.sh).
+CARGO_FUZZ_VERSION=0.13.2
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 APT_PACKAGES=(chromium chromium-driver docker-registry skopeo brotli)
@@ -47,6 +49,11 @@ fi
 if ! grep -qs "^\"wasm_split_cli_support $WASM_SPLIT_VERSION " "${CARGO_HOME:-$HOME/.cargo}/.crates.toml"; then
   log "installing wasm-split-cli $WASM_SPLIT_VERSION"
   cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
+fi
+
+if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
 fi
 
 # From npm, pinned in package-lock.json: wasm-opt (binaryen; Debian's is too old and produces a

@@ -337,7 +337,7 @@ impl DemoCluster {
             .map_or(DEFAULT_WATCH_TIMEOUT_MILLIS, |s| {
                 i64::try_from(s).unwrap_or(i64::MAX / 2000) * 1000
             });
-        if expired || timeout == 0 {
+        if expired || timeout == 0 || watch.ends_at_once {
             out.push(Message::Closed { id });
             return;
         }
@@ -603,12 +603,19 @@ mod tests {
         assert_eq!(names, ["catalog-api", "frontend", "orders"]);
         let frontend = &list["items"][1];
         let tags = frontend["status"]["tags"].as_array().unwrap();
-        // 2.0 and 2.1 were imported; `latest` follows 2.1.
-        assert_eq!(tags.len(), 2, "{frontend}");
+        // 2.0 and 2.1 were imported; `latest` follows 2.1 (an ImageStreamTag source), so the
+        // server gives it 2.1's image at once, as openshift-apiserver does.
+        assert_eq!(tags.len(), 3, "{frontend}");
         for tag in tags {
             let image = tag["items"][0]["image"].as_str().unwrap_or_default();
             assert!(image.starts_with("sha256:"), "{tag}");
         }
+        let image_of = |name: &str| {
+            tags.iter()
+                .find(|t| t["tag"] == name)
+                .map(|t| t["items"][0]["image"].clone())
+        };
+        assert_eq!(image_of("latest"), image_of("2.1"));
     }
 
     #[test]

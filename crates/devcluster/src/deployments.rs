@@ -918,15 +918,28 @@ mod tests {
     #[test]
     fn counts_anyone_may_write_cannot_overflow_the_controller() {
         let mut cluster = crate::seed::demo_cluster(1_780_000_000_000);
-        let huge = i64::MAX;
+        // Counts are int32 in the API types: decoding refuses more (kube-apiserver's 400), so
+        // the largest a client can write is i32::MAX, and the controller's sums of such counts
+        // (replicas + surge, revisions) must not overflow.
+        let huge = i64::from(i32::MAX);
         let deployment = json!({
-            "metadata": {"name": "huge", "annotations": {REVISION: huge.to_string()}},
+            "metadata": {"name": "huge", "annotations": {REVISION: i64::MAX.to_string()}},
             "spec": {"replicas": huge, "selector": {"matchLabels": {"app": "huge"}},
                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": huge, "maxUnavailable": "9223372036854775807%"}},
                 "progressDeadlineSeconds": huge, "revisionHistoryLimit": huge,
                 "template": {"metadata": {"labels": {"app": "huge"}}, "spec": {"containers": [{"name": "c", "image": " "}]}}},
         });
+        let mut too_big = deployment.clone();
+        too_big["spec"]["replicas"] = json!(i64::MAX);
         let path = "/apis/apps/v1/namespaces/demo/deployments";
+        let (status, _) = send(
+            &mut cluster,
+            "POST",
+            path,
+            "application/json",
+            &too_big.to_string(),
+        );
+        assert_eq!(status, 400, "int32 replicas hold no more than i32::MAX");
         let (status, _) = send(
             &mut cluster,
             "POST",

@@ -227,8 +227,9 @@ impl Cluster {
                 .pointer("/metadata/generation")
                 .and_then(Value::as_i64)
                 .unwrap_or(1)
-                + 1;
-            value["metadata"]["generation"] = json!(generation);
+                .saturating_add(1);
+            crate::kinds::object_at(&mut value, "metadata")
+                .insert("generation".into(), json!(generation));
             stamp_tag_generations(&mut value, generation, existing.get("spec"));
         }
         self.resolve_tag_references(Some(&existing), &mut value, now)?;

@@ -6,6 +6,7 @@
 //! `image_tags.rs`.
 
 use crate::api::{failure, invalid, not_found, ApiRequest, ApiResponse, Cluster, Target};
+use crate::kinds;
 use crate::registry::{ImageSource, ImportFailure, ResolveRequest, ResolvedImage};
 use crate::resources;
 use crate::store::{ObjectKey, Store};
@@ -1040,8 +1041,10 @@ impl Cluster {
                 };
                 if let Some(container) = container_at(&mut updated, &trigger.field_path) {
                     if container.get("image").and_then(Value::as_str) != Some(pull_spec.as_str()) {
-                        container["image"] = json!(pull_spec);
-                        changed = true;
+                        if let Some(container) = container.as_object_mut() {
+                            container.insert("image".into(), json!(pull_spec));
+                            changed = true;
+                        }
                     }
                 }
             }
@@ -1050,7 +1053,8 @@ impl Cluster {
                     .pointer("/metadata/generation")
                     .and_then(Value::as_i64)
                     .unwrap_or(1);
-                updated["metadata"]["generation"] = json!(generation + 1);
+                kinds::object_at(&mut updated, "metadata")
+                    .insert("generation".into(), json!(generation.saturating_add(1)));
                 updates.push((key.clone(), updated));
             }
         }

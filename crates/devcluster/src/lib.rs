@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod decode;
 pub mod deployments;
 mod image_tags;
 pub mod images;

@@ -346,6 +346,11 @@ struct Shared {
 
 /// Serves until interrupted.
 pub async fn run(options: Options) -> Result<(), String> {
+    // Every body of a built-in kind is typed against the Kubernetes schema, as kube-apiserver
+    // decodes it (the library alone checks what the model's types reach).
+    imagestream_devcluster::decode::install_schema_checker(
+        imagestream_devcluster::protobuf::schema_report,
+    );
     // The integrated registry's address is part of every stream's status: fixed before seeding.
     let registry_dir = options.state.as_deref().map(registry_dir_for);
     let registry_port = if options.start_registry {
@@ -738,6 +743,15 @@ async fn api(
 ) -> Response {
     let body = match body {
         Ok(body) => body,
+        Err(BytesRejection::FailedToBufferBody(
+            axum::extract::rejection::FailedToBufferBody::UnknownBodyError(_),
+        )) => {
+            // A body shorter than its Content-Length (the client stopped sending): Go's
+            // net/http reader gives io.ErrUnexpectedEOF, a plain error the apiserver's
+            // `limitedReadBody` passes on, answered as a 500 without a reason.
+            let status = imagestream_devcluster::api::internal_error_status("unexpected EOF");
+            return json_response(500, serde_json::to_vec(&status).unwrap_or_default());
+        }
         Err(rejection) => {
             let status = imagestream_devcluster::api::status(
                 413,
@@ -1081,7 +1095,11 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest, format: Format) -> Resp
     let changed = shared.changed.subscribe();
     // Writes between the request and the subscription are picked up by reading once now.
     let mut since = watch.since;
-    let mut timeout = watch_timeout(watch.timeout_seconds, shared.min_request_timeout);
+    let mut timeout = if watch.ends_at_once {
+        Some(Duration::ZERO)
+    } else {
+        watch_timeout(watch.timeout_seconds, shared.min_request_timeout)
+    };
     let mut pending: VecDeque<Arc<[u8]>> = std::mem::take(&mut watch.initial)
         .iter()
         .map(encode_line)
@@ -1099,7 +1117,9 @@ fn stream_watch(shared: Shared, mut watch: WatchRequest, format: Format) -> Resp
         shared,
         since,
         pending,
-        deadline: timeout.map(|timeout| Instant::now() + timeout),
+        // A deadline past what the clock can hold is no deadline (never `Instant + huge`, which
+        // panics).
+        deadline: timeout.and_then(|timeout| Instant::now().checked_add(timeout)),
         watch,
         next_bookmark: Instant::now() + BOOKMARK_EVERY,
         finished: false,

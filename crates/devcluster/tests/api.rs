@@ -606,7 +606,8 @@ fn bodies_must_be_json_and_strict_validation_names_unknown_fields() {
         (status, body["message"].as_str()),
         (
             400,
-            Some("strict decoding error: unknown field \"spec.tag\"")
+            // transformDecodeError wraps the strict decoder's error with the kind.
+            Some("ImageStream in version \"v1\" cannot be handled as a ImageStream: strict decoding error: unknown field \"spec.tag\"")
         )
     );
     assert_eq!(

@@ -64,7 +64,8 @@ pub struct LookupPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TagReference {
-    /// The tag name.
+    /// The tag name (Go's decoder leaves a missing one empty; validation reports it).
+    #[serde(default)]
     pub name: String,
     /// Tag annotations (`description`, `tags`, `openshift.io/imported-from`…); Go emits `null` when empty.
     #[serde(
@@ -165,7 +166,8 @@ pub struct ImageStreamStatus {
 /// A tag's history (newest first) and its import conditions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NamedTagEventList {
-    /// The tag name.
+    /// The tag name (Go's decoder leaves a missing one empty).
+    #[serde(default)]
     pub tag: String,
     /// The images the tag pointed at, newest first; Go may send `null`.
     #[serde(

@@ -28,22 +28,30 @@ pub fn parse_rfc3339(input: &str) -> Result<i64, TimeError> {
         input: input.to_owned(),
         reason,
     };
-    let b = input.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+    // Byte positions are only used through `get`, so text with multi-byte characters where
+    // digits belong (an annotation such as `2024-01-02T03:04:0é`) is an error, never a slice
+    // through a character.
+    let byte = |index: usize| input.as_bytes().get(index).copied();
+    if input.len() < 20
+        || byte(4) != Some(b'-')
+        || byte(7) != Some(b'-')
+        || !matches!(byte(10), Some(b'T' | b't' | b' '))
+    {
         return Err(fail(
             "expected YYYY-MM-DDTHH:MM:SS followed by Z or an offset",
         ));
     }
-    if b[13] != b':' || b[16] != b':' {
+    if byte(13) != Some(b':') || byte(16) != Some(b':') {
         return Err(fail("expected HH:MM:SS after the date"));
     }
-    let num = |range: std::ops::Range<usize>| -> Result<i64, TimeError> {
-        let digits = &input[range];
-        if !digits.bytes().all(|c| c.is_ascii_digit()) {
+    let digits_at = |text: &str, range: std::ops::Range<usize>| -> Result<i64, TimeError> {
+        let digits = text.get(range).ok_or_else(|| fail("expected digits"))?;
+        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
             return Err(fail("expected digits"));
         }
         digits.parse().map_err(|_| fail("expected digits"))
     };
+    let num = |range| digits_at(input, range);
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
@@ -52,29 +60,31 @@ pub fn parse_rfc3339(input: &str) -> Result<i64, TimeError> {
     if hour > 23 || minute > 59 || second > 60 {
         return Err(fail("time of day out of range"));
     }
-    let mut rest = &input[19..];
+    let mut rest = input.get(19..).ok_or_else(|| fail("expected digits"))?;
     let mut millis = 0;
     if let Some(fraction) = rest.strip_prefix('.') {
         let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return Err(fail("expected digits after the decimal point"));
         }
-        let padded = format!("{:0<3}", &fraction[..digits.min(3)]);
+        // The digits are ASCII, so these byte positions are character boundaries.
+        let first = fraction.get(..digits.min(3)).unwrap_or_default();
+        let padded = format!("{first:0<3}");
         millis = padded.parse::<i64>().map_err(|_| fail("bad fraction"))?;
-        rest = &fraction[digits..];
+        rest = fraction.get(digits..).unwrap_or_default();
     }
     let offset_minutes = match rest {
         "Z" | "z" => 0,
         _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) => {
-            if rest.as_bytes()[3] != b':' {
+            if rest.as_bytes().get(3) != Some(&b':') {
                 return Err(fail("offset must be ±hh:mm"));
             }
             let sign = if rest.starts_with('-') { -1 } else { 1 };
-            let base = input.len() - 6;
-            sign * (num(base + 1..base + 3)? * 60 + num(base + 4..base + 6)?)
+            sign * (digits_at(rest, 1..3)? * 60 + digits_at(rest, 4..6)?)
         }
         _ => return Err(fail("expected Z or an offset ±hh:mm at the end")),
     };
+    // Four-digit years and bounded fields: none of this can overflow an i64.
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
     Ok(seconds * 1_000 + millis)
@@ -232,6 +242,21 @@ mod tests {
             let err = parse_rfc3339(bad).unwrap_err();
             assert_eq!(err.input, bad);
             assert!(err.to_string().starts_with("invalid timestamp"));
+        }
+    }
+
+    #[test]
+    fn multi_byte_characters_where_digits_belong_are_an_error() {
+        // Issue 15: the parser sliced through `é` and aborted the server on every start.
+        for bad in [
+            "2024-01-02T03:04:0é",
+            "2024-01-02T03:04:05.é",
+            "2024-01-02T03:04:05+0é:00",
+            "2024-01-02T03:04:05+00:é",
+            "2024-01-é2T03:04:05Z",
+            "ééééééééééééééééééééé",
+        ] {
+            assert!(parse_rfc3339(bad).is_err(), "{bad}");
         }
     }
 

@@ -360,6 +360,108 @@ pub fn validate_label_value(field: &str, value: &str) -> Vec<FieldError> {
     invalid_each(field, value, check_label_value(value))
 }
 
+/// Longest name part of a qualified name such as a label key (`example.com/NAME`).
+pub const QUALIFIED_NAME_MAX_LENGTH: usize = 63;
+
+/// The most bytes all annotations of one object may hold together (apimachinery
+/// `TotalAnnotationSizeLimitB`).
+pub const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
+
+const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const QUALIFIED_NAME_ERR_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_EXAMPLES: &[&str] = &["MyName", "my.name", "123-abc"];
+
+/// Messages for a qualified name such as a label or annotation key: an optional DNS-1123
+/// subdomain prefix and `/`, then a name part of at most 63 characters (apimachinery
+/// `IsQualifiedName`); empty when valid.
+pub fn check_qualified_name(value: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                problems.push("prefix part must be non-empty".to_string());
+            } else {
+                problems.extend(
+                    check_dns1123_subdomain(prefix)
+                        .into_iter()
+                        .map(|message| format!("prefix part {message}")),
+                );
+            }
+            *name
+        }
+        _ => {
+            problems.push(format!(
+                "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                regex_message(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, QUALIFIED_NAME_EXAMPLES)
+            ));
+            return problems;
+        }
+    };
+    if name.is_empty() {
+        problems.push("name part must be non-empty".to_string());
+    } else if name.len() > QUALIFIED_NAME_MAX_LENGTH {
+        problems.push(format!(
+            "name part {}",
+            max_length_message(QUALIFIED_NAME_MAX_LENGTH)
+        ));
+    }
+    // The name part has the label value's shape, but may not be empty.
+    if name.is_empty() || !is_label_value_shape(name) {
+        problems.push(format!(
+            "name part {}",
+            regex_message(
+                QUALIFIED_NAME_ERR_MSG,
+                QUALIFIED_NAME_FMT,
+                QUALIFIED_NAME_EXAMPLES
+            )
+        ));
+    }
+    problems
+}
+
+/// Validates an object's labels as the server does (apimachinery `ValidateLabels`): each key a
+/// qualified name, each value a label value, all reported at `field`.
+pub fn validate_labels<'a>(
+    field: &str,
+    labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (key, value) in labels {
+        errors.extend(invalid_each(field, key, check_qualified_name(key)));
+        errors.extend(invalid_each(field, value, check_label_value(value)));
+    }
+    errors
+}
+
+/// Validates an object's annotations as the server does (apimachinery `ValidateAnnotations`):
+/// each key a qualified name once lowercased, and all of them together at most 256 KiB.
+pub fn validate_annotations<'a>(
+    field: &str,
+    annotations: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut total = 0_usize;
+    for (key, value) in annotations {
+        total = total.saturating_add(key.len()).saturating_add(value.len());
+        errors.extend(invalid_each(
+            field,
+            key,
+            check_qualified_name(&key.to_lowercase()),
+        ));
+    }
+    if total > TOTAL_ANNOTATION_SIZE_LIMIT {
+        errors.push(FieldError {
+            field: field.to_string(),
+            reason: FieldErrorType::TooLong,
+            value: None,
+            message: format!("must have at most {TOTAL_ANNOTATION_SIZE_LIMIT} bytes"),
+        });
+    }
+    errors
+}
+
 /// Validates the app name field of the new-app form.
 pub fn validate_app_name(field: &str, name: &str) -> Vec<FieldError> {
     required_or(field, name, check_app_name)
@@ -660,7 +762,7 @@ fn regex_message(rule: &str, pattern: &str, examples: &[&str]) -> String {
 }
 
 /// Go's `%q` for a string, which the server uses to print values and patterns.
-fn go_quote(text: &str) -> String {
+pub fn go_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -759,6 +861,30 @@ fn is_lower_alnum(b: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn label_keys_and_values_follow_the_qualified_name_rules() {
+        assert!(check_qualified_name("app").is_empty());
+        assert!(check_qualified_name("app.kubernetes.io/name").is_empty());
+        let long = "k".repeat(70);
+        assert_eq!(
+            check_qualified_name(&long),
+            ["name part must be no more than 63 characters"]
+        );
+        assert_eq!(
+            check_qualified_name("/x"),
+            ["prefix part must be non-empty"]
+        );
+        assert!(check_qualified_name("a/b/c")[0].starts_with("a qualified name must consist of"));
+        let errors = validate_labels("metadata.labels", [("a", "b c")]);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0]
+            .to_string()
+            .starts_with("metadata.labels: Invalid value: \"b c\": a valid label must be"));
+        let big = "v".repeat(TOTAL_ANNOTATION_SIZE_LIMIT);
+        let errors = validate_annotations("metadata.annotations", [("k", big.as_str())]);
+        assert_eq!(errors[0].reason, FieldErrorType::TooLong);
+    }
     use super::*;
 
     const LABEL_REGEX_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";

@@ -102,12 +102,20 @@ pub struct WatchRequest {
     pub since: u64,
     /// Whether the client asked for BOOKMARK events.
     pub bookmarks: bool,
-    /// When the server should end the stream, in seconds.
+    /// When the server should end the stream, in seconds (at most
+    /// [`MAX_WATCH_TIMEOUT_SECONDS`], so adding it to a clock cannot overflow).
     pub timeout_seconds: Option<u64>,
+    /// A negative `timeoutSeconds`: kube-apiserver's watch context has expired before it
+    /// starts, so the stream ends at once.
+    pub ends_at_once: bool,
     table: Option<String>,
     /// Events to send first (synthetic ADDED for a watch without resourceVersion).
     pub initial: Vec<Value>,
 }
+
+/// The longest watch timeout kept (about 136 years); longer ones are cut to it. kube-apiserver
+/// multiplies the seconds into a Go `time.Duration`, which silently wraps past 292 years.
+pub const MAX_WATCH_TIMEOUT_SECONDS: u64 = 1 << 32;
 
 impl WatchRequest {
     /// A BOOKMARK event at `version`.
@@ -140,6 +148,22 @@ pub fn status(
         status["details"] = details;
     }
     status
+}
+
+/// The Status of a plain Go error, which kube-apiserver reports as a 500 without a reason
+/// (`ErrorToAPIStatus`): what it answers when a lower layer fails with an error that is no
+/// Status (the storage layer's "resourceVersion should not be set", etcd's future revision,
+/// a body cut short).
+pub fn internal_error_status(message: impl Into<String>) -> Value {
+    let mut body = status(500, "", message, None);
+    if let Some(map) = body.as_object_mut() {
+        map.remove("reason");
+    }
+    body
+}
+
+pub(crate) fn internal_error(message: impl Into<String>) -> ApiResponse {
+    ApiResponse::json(500, &internal_error_status(message))
 }
 
 pub(crate) fn failure(
@@ -587,3 +611,6 @@ mod write;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod hostile_tests;

@@ -1,8 +1,8 @@
 //! Reading: get, list (chunked with continue tokens), watch and the replay of changes to watchers.
 
 use super::{
-    bad_request, failure, not_found, status, ApiRequest, ApiResponse, Cluster, QueryParams, Target,
-    WatchRequest, ENCODED_EVENT_CACHE,
+    bad_request, failure, internal_error, not_found, status, ApiRequest, ApiResponse, Cluster,
+    QueryParams, Target, WatchRequest, ENCODED_EVENT_CACHE, MAX_WATCH_TIMEOUT_SECONDS,
 };
 use crate::resources::Resource;
 use crate::selector::{FieldSelector, LabelSelector};
@@ -65,19 +65,36 @@ impl Cluster {
             Ok(selectors) => selectors,
             Err(response) => return response,
         };
-        let limit = query
-            .get("limit")
-            .and_then(|l| l.parse::<usize>().ok())
-            .filter(|l| *l > 0);
+        let limit = match list_options(query, false) {
+            Ok(options) => options.limit,
+            Err(response) => return response,
+        };
         let (list_version, after) = match query.get("continue").filter(|c| !c.is_empty()) {
             None => (self.store.resource_version(), None),
-            Some(token) => match decode_continue(token) {
-                Some((version, _)) if version < self.store.oldest_watchable() => {
-                    return failure(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.", Some(json!({})));
+            Some(token) => {
+                // storage `ValidateListOptions`: a continue token carries its own version.
+                if !matches!(query.get("resourceVersion").unwrap_or_default(), "" | "0") {
+                    return bad_request(
+                        "specifying resource version is not allowed when using continue",
+                    );
                 }
-                Some((version, after)) => (version, Some(after)),
-                None => return bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"),
-            },
+                match decode_continue(token) {
+                    Err(problem) => {
+                        return bad_request(format!("invalid continue token: {problem}"))
+                    }
+                    Ok((version, _)) if version > self.store.resource_version() => {
+                        // A forged token from the future: etcd refuses the read with
+                        // ErrFutureRev, which the apiserver passes on as a plain 500.
+                        return internal_error(
+                            "etcdserver: mvcc: required revision is a future revision",
+                        );
+                    }
+                    Ok((version, _)) if version < self.store.oldest_watchable() => {
+                        return failure(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.", Some(json!({})));
+                    }
+                    Ok((version, after)) => (version, Some(after)),
+                }
+            }
         };
         // A page starts right after the continue token's position (one search, not a walk
         // over the objects before it), in the store's order: namespace, then name.
@@ -112,16 +129,17 @@ impl Cluster {
                     // Without a selector every later object counts: a first page knows how
                     // many from the store's count, a later one counts the rest without
                     // looking at them.
-                    remaining = match after {
+                    let left = match after {
                         None => self
                             .store
                             .count(resource.id(), namespace)
                             .saturating_sub(items.len()),
-                        Some(_) => 1 + objects.count(),
-                    } as i64;
+                        Some(_) => objects.count().saturating_add(1),
+                    };
+                    remaining = i64::try_from(left).unwrap_or(i64::MAX);
                     break;
                 }
-                remaining += 1;
+                remaining = remaining.saturating_add(1);
                 continue;
             }
             items.push(self.present(resource, object));
@@ -162,6 +180,10 @@ impl Cluster {
         };
         let table = Self::wants_table(request)
             .then(|| query.get("includeObject").unwrap_or("Metadata").to_owned());
+        let options = match list_options(query, true) {
+            Ok(options) => options,
+            Err(response) => return response,
+        };
         let mut watch = WatchRequest {
             resource,
             namespace: target.namespace.clone(),
@@ -169,7 +191,11 @@ impl Cluster {
             fields,
             since: 0,
             bookmarks: query.flag("allowWatchBookmarks"),
-            timeout_seconds: query.get("timeoutSeconds").and_then(|t| t.parse().ok()),
+            timeout_seconds: options
+                .timeout_seconds
+                .and_then(|t| u64::try_from(t).ok())
+                .map(|t| t.min(MAX_WATCH_TIMEOUT_SECONDS)),
+            ends_at_once: options.timeout_seconds.is_some_and(|t| t < 0),
             table,
             initial: Vec::new(),
         };
@@ -226,9 +252,13 @@ impl Cluster {
                 watch.since = self.store.resource_version();
                 watch.initial = current(&watch);
             }
-            (None, text) => match text.parse::<u64>() {
+            (None, text) => match go_parse_u64(text) {
                 Ok(version) => watch.since = version,
-                Err(_) => return bad_request(format!("invalid resource version: {text}")),
+                // The watch cache's `ParseResourceVersion` error is a storage InvalidError,
+                // which no layer turns into a Status: kube-apiserver answers 500.
+                Err(problem) => {
+                    return internal_error(invalid_resource_version(text, &problem));
+                }
             },
         }
         ApiResponse {
@@ -393,6 +423,84 @@ pub(super) fn selected(object: &Value, labels: &LabelSelector, fields: &FieldSel
     fields.matches(object)
 }
 
+/// The numbers of a list or watch request (`ListOptions`), read as the apiserver's parameter
+/// codec reads them: `limit` and `timeoutSeconds` are Go int64s, `resourceVersion` a uint64.
+struct ListOptions {
+    limit: Option<usize>,
+    timeout_seconds: Option<i64>,
+}
+
+/// `watch`: a watch's resourceVersion is read by the watch cache instead (see `watch`).
+fn list_options(query: &QueryParams, watch: bool) -> Result<ListOptions, ApiResponse> {
+    let int = |name: &str| -> Result<Option<i64>, ApiResponse> {
+        match query.get(name) {
+            None | Some("") => Ok(None),
+            Some(text) => go_parse_i64(text).map(Some).map_err(bad_request),
+        }
+    };
+    // Zero and negative limits mean no limit, as in the storage layer (`Limit > 0`).
+    let limit = int("limit")?
+        .filter(|l| *l > 0)
+        .map(|l| usize::try_from(l).unwrap_or(usize::MAX));
+    let timeout_seconds = int("timeoutSeconds")?;
+    if let Some(text) = query
+        .get("resourceVersion")
+        .filter(|v| !matches!(*v, "" | "0"))
+    {
+        if !watch && query.get("continue").is_none_or(str::is_empty) {
+            if let Err(problem) = go_parse_u64(text) {
+                // storage `ValidateListOptions` wraps `ParseResourceVersion`'s field error.
+                return Err(bad_request(format!(
+                    "invalid resource version: {}",
+                    invalid_resource_version(text, &problem)
+                )));
+            }
+        }
+    }
+    Ok(ListOptions {
+        limit,
+        timeout_seconds,
+    })
+}
+
+fn invalid_resource_version(text: &str, problem: &str) -> String {
+    format!(
+        "resourceVersion: Invalid value: {}: {problem}",
+        imagestream_model::validation::go_quote(text)
+    )
+}
+
+/// Go's `strconv.ParseInt(text, 10, 64)`, with its error text.
+fn go_parse_i64(text: &str) -> Result<i64, String> {
+    text.parse::<i64>()
+        .map_err(|err| go_number_error("ParseInt", text, err.kind()))
+}
+
+/// Go's `strconv.ParseUint(text, 10, 64)`, with its error text (no sign allowed).
+fn go_parse_u64(text: &str) -> Result<u64, String> {
+    if text.starts_with('+') {
+        return Err(go_number_error(
+            "ParseUint",
+            text,
+            &std::num::IntErrorKind::InvalidDigit,
+        ));
+    }
+    text.parse::<u64>()
+        .map_err(|err| go_number_error("ParseUint", text, err.kind()))
+}
+
+fn go_number_error(function: &str, text: &str, kind: &std::num::IntErrorKind) -> String {
+    use std::num::IntErrorKind;
+    let reason = match kind {
+        IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => "value out of range",
+        _ => "invalid syntax",
+    };
+    format!(
+        "strconv.{function}: parsing {}: {reason}",
+        imagestream_model::validation::go_quote(text)
+    )
+}
+
 pub(super) fn encode_continue(version: u64, after: &str) -> String {
     format!("{version}:{after}")
         .bytes()
@@ -400,15 +508,27 @@ pub(super) fn encode_continue(version: u64, after: &str) -> String {
         .collect()
 }
 
-pub(super) fn decode_continue(token: &str) -> Option<(u64, String)> {
+/// Reads a continue token (hex of `version:namespace/name`), with the storage layer's
+/// reasons for refusing one (`DecodeContinue`).
+pub(super) fn decode_continue(token: &str) -> Result<(u64, String), &'static str> {
+    const INVALID: &str = "continue key is not valid";
     if !token.len().is_multiple_of(2) {
-        return None;
+        return Err(INVALID);
     }
     let bytes: Option<Vec<u8>> = (0..token.len())
         .step_by(2)
-        .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
+        .map(|i| u8::from_str_radix(token.get(i..i.checked_add(2)?)?, 16).ok())
         .collect();
-    let text = String::from_utf8(bytes?).ok()?;
-    let (version, after) = text.split_once(':')?;
-    Some((version.parse().ok()?, after.to_owned()))
+    let text = String::from_utf8(bytes.ok_or(INVALID)?).map_err(|_| INVALID)?;
+    let (version, after) = text.split_once(':').ok_or(INVALID)?;
+    let version: u64 = version.parse().map_err(|_| INVALID)?;
+    if version == 0 {
+        return Err(
+            "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+        );
+    }
+    if after.is_empty() {
+        return Err("continue key is not valid: encoded start key empty (version meta.k8s.io/v1)");
+    }
+    Ok((version, after.to_owned()))
 }

@@ -5,6 +5,7 @@ use super::read::selected;
 use super::{
     bad_request, failure, not_found, ApiRequest, ApiResponse, Cluster, QueryParams, Target,
 };
+use crate::decode::{self, FieldValidation};
 use crate::kinds;
 use crate::resources::{Resource, Storage, RESOURCES};
 use crate::store::ObjectKey;
@@ -35,20 +36,26 @@ impl Cluster {
 
     pub(crate) fn new_uid(&mut self, seed: &str) -> String {
         use sha2::{Digest, Sha256};
-        self.next_uid += 1;
+        self.next_uid = self.next_uid.wrapping_add(1);
         let hash = Sha256::digest(format!(
             "{seed}/{}/{}",
             self.next_uid,
             self.store.resource_version()
         ));
-        let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let hex = |range: std::ops::Range<usize>| -> String {
+            hash.get(range)
+                .unwrap_or_default()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
         format!(
             "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
+            hex(0..4),
+            hex(4..6),
+            hex(6..8),
+            hex(8..10),
+            hex(10..16)
         )
     }
 
@@ -74,15 +81,24 @@ impl Cluster {
     ) -> Result<Arc<Value>, ApiResponse> {
         Self::check_depth(&object)?;
         let expected_kind = resource.kind;
-        match object.get("kind").and_then(Value::as_str) {
-            None | Some("") => object["kind"] = json!(expected_kind),
+        // Seeds, saved state and controllers come here without a request body: what is stored
+        // must always have the kind's types (see `decode`).
+        if let Err(message) = decode::type_errors(resource, &object) {
+            return Err(bad_request(format!(
+                "{expected_kind} in version {:?} cannot be handled as a {expected_kind}: {message}",
+                resource.version
+            )));
+        }
+        let root = kinds::as_object(&mut object);
+        match root.get("kind").and_then(Value::as_str) {
+            None | Some("") => {
+                root.insert("kind".into(), json!(expected_kind));
+            }
             Some(kind) if kind == expected_kind => {}
             Some(kind) => return Err(bad_request(format!("the kind {kind:?} of the object does not match the resource {:?} ({expected_kind})", resource.plural))),
         }
-        object["apiVersion"] = json!(resource.group_version());
-        if !object.get("metadata").is_some_and(Value::is_object) {
-            object["metadata"] = json!({});
-        }
+        root.insert("apiVersion".into(), json!(resource.group_version()));
+        kinds::object_at(&mut object, "metadata");
         let meta_namespace = object
             .pointer("/metadata/namespace")
             .and_then(Value::as_str)
@@ -94,7 +110,7 @@ impl Cluster {
             }
         }
         if let Some(namespace) = namespace {
-            object["metadata"]["namespace"] = json!(namespace);
+            kinds::object_at(&mut object, "metadata").insert("namespace".into(), json!(namespace));
             if !self.namespace_exists(namespace) {
                 return Err(failure(
                     404,
@@ -124,7 +140,7 @@ impl Cluster {
                     .take(5)
                     .collect();
                 name = format!("{prefix}{suffix}");
-                object["metadata"]["name"] = json!(name);
+                kinds::object_at(&mut object, "metadata").insert("name".into(), json!(name));
             } else {
                 let error = imagestream_model::validation::FieldError::required(
                     "metadata.name",
@@ -152,7 +168,7 @@ impl Cluster {
         }
         let mut next_ip = self.next_cluster_ip;
         kinds::apply_defaults(resource, &mut object, || {
-            next_ip += 1;
+            next_ip = next_ip.wrapping_add(1);
             format!("172.30.{}.{}", next_ip / 250, next_ip % 250 + 1)
         });
         self.next_cluster_ip = next_ip;
@@ -174,12 +190,13 @@ impl Cluster {
         if resource.kind == "ImageStream" {
             stamp_tag_generations(&mut object, 1, None);
             // The server owns an image stream's status; imports fill it.
-            object["status"] = json!({"dockerImageRepository": ""});
+            kinds::as_object(&mut object)
+                .insert("status".into(), json!({"dockerImageRepository": ""}));
             self.resolve_tag_references(None, &mut object, now_millis)?;
         }
         if dry_run {
             let mut preview = object;
-            preview["metadata"]["resourceVersion"] = json!("");
+            kinds::object_at(&mut preview, "metadata").insert("resourceVersion".into(), json!(""));
             return Ok(Arc::new(preview));
         }
         Ok(self.store.put(key, object))
@@ -214,30 +231,6 @@ impl Cluster {
         ))
     }
 
-    /// `fieldValidation=Strict`: fields the kind does not declare are an error, as from a
-    /// strict decoder.
-    pub(super) fn check_strict(
-        resource: &Resource,
-        query: &QueryParams,
-        object: &Value,
-    ) -> Result<(), ApiResponse> {
-        if query.get("fieldValidation") != Some("Strict") {
-            return Ok(());
-        }
-        let unknown = kinds::unknown_fields(resource.kind, object);
-        if unknown.is_empty() {
-            return Ok(());
-        }
-        let listed: Vec<String> = unknown
-            .iter()
-            .map(|field| format!("unknown field {field:?}"))
-            .collect();
-        Err(bad_request(format!(
-            "strict decoding error: {}",
-            listed.join(", ")
-        )))
-    }
-
     pub(super) fn create(
         &mut self,
         target: &Target,
@@ -247,14 +240,35 @@ impl Cluster {
         if let Err(response) = Self::check_content_type(target.resource, request) {
             return response;
         }
-        let object = match Self::body(request) {
+        let validation =
+            match FieldValidation::from_query(query.get("fieldValidation"), "CreateOptions") {
+                Ok(validation) => validation,
+                Err(response) => return response,
+            };
+        let object = match decode::parse_body(target.resource, &request.body, validation) {
             Ok(object) => object,
             Err(response) => return response,
         };
-        if let Err(response) = Self::check_strict(target.resource, query, &object) {
-            return response;
-        }
         let dry_run = query.get("dryRun") == Some("All");
+        let sets_version = object
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.is_empty());
+        if sets_version && !dry_run {
+            // The storage layer refuses it after validation and before the existence check
+            // (etcd3 store `Create`); a dry run never reaches that check.
+            return match self.create_object(
+                target.resource,
+                target.namespace.as_deref(),
+                object,
+                request.now_millis,
+                true,
+            ) {
+                Ok(_) => decode::resource_version_set_on_create(),
+                Err(response) if response.status == 409 => decode::resource_version_set_on_create(),
+                Err(response) => response,
+            };
+        }
         match self.create_object(
             target.resource,
             target.namespace.as_deref(),
@@ -280,22 +294,34 @@ impl Cluster {
         let Some(existing) = self.store.get(&key).cloned() else {
             return not_found(resource, &name);
         };
+        let options_kind = if patched.is_some() {
+            "PatchOptions"
+        } else {
+            "UpdateOptions"
+        };
+        let validation =
+            match FieldValidation::from_query(query.get("fieldValidation"), options_kind) {
+                Ok(validation) => validation,
+                Err(response) => return response,
+            };
         let mut object = match patched {
-            Some(object) => object,
+            Some(object) => {
+                if let Err(response) = decode::check_patched(resource, &object, validation) {
+                    return response;
+                }
+                object
+            }
             None => {
                 if let Err(response) = Self::check_content_type(resource, request) {
                     return response;
                 }
-                match Self::body(request) {
+                match decode::parse_body(resource, &request.body, validation) {
                     Ok(object) => object,
                     Err(response) => return response,
                 }
             }
         };
         if let Err(response) = Self::check_depth(&object) {
-            return response;
-        }
-        if let Err(response) = Self::check_strict(resource, query, &object) {
             return response;
         }
         let body_name = object
@@ -375,7 +401,7 @@ impl Cluster {
                 .unwrap_or(1);
             let changed = existing.get("spec") != object.get("spec");
             let next = if changed && !status_only {
-                generation + 1
+                generation.saturating_add(1)
             } else {
                 generation
             };
@@ -393,7 +419,7 @@ impl Cluster {
         }
         let mut next_ip = self.next_cluster_ip;
         kinds::apply_defaults(resource, &mut object, || {
-            next_ip += 1;
+            next_ip = next_ip.wrapping_add(1);
             format!("172.30.{}.{}", next_ip / 250, next_ip % 250 + 1)
         });
         self.next_cluster_ip = next_ip;
@@ -730,7 +756,10 @@ pub(crate) fn stamp_tag_generations(
                     .is_some_and(|g| !g.is_null() && g != 0)
         });
         if !unchanged {
-            tag["generation"] = json!(generation);
+            // A tag that is not an object cannot be stored (see `decode`); skip it anyway.
+            if let Some(tag) = tag.as_object_mut() {
+                tag.insert("generation".into(), json!(generation));
+            }
         }
     }
 }

@@ -42,6 +42,8 @@
 //! numbers, bytes base64; and what Go prints for nil and zero values follows the Go types'
 //! json tags and pointers, which descriptors do not carry ([`gofields`]).
 
+use serde_json::Value;
+
 mod envelope;
 mod from_json;
 mod gofields;
@@ -55,6 +57,34 @@ mod tests;
 
 pub use envelope::{decode_object, decode_watch_frames, encode_object, encode_watch_event};
 pub use from_json::{check_json, Checked, TypeError};
+
+/// [`check_json`] as the library's body decoding asks for it
+/// ([`crate::decode::install_schema_checker`]): the first type error without the `Kind in version
+/// "v1" cannot be handled as a Kind: ` that decoding puts in front itself, and the unknown
+/// fields; `None` for kinds without a protobuf form (OpenShift's).
+pub fn schema_report(
+    api_version: &str,
+    kind: &str,
+    object: &Value,
+) -> Option<crate::decode::SchemaReport> {
+    match check_json(api_version, kind, object) {
+        Ok(checked) => Some(crate::decode::SchemaReport {
+            type_error: None,
+            unknown_fields: checked.unknown_fields,
+        }),
+        Err(TypeError::NotTyped) => None,
+        Err(TypeError::Invalid(message)) => {
+            let detail = message
+                .split_once(" cannot be handled as a ")
+                .and_then(|(_, rest)| rest.split_once(": "))
+                .map_or(message.as_str(), |(_, detail)| detail);
+            Some(crate::decode::SchemaReport {
+                type_error: Some(detail.to_owned()),
+                unknown_fields: Vec::new(),
+            })
+        }
+    }
+}
 
 use protobuf::reflect::{FileDescriptor, MessageDescriptor};
 use protobuf::Message;

@@ -12,11 +12,7 @@
 //!   is closed after the idle timeout, a watch is not. Prints the figures.
 //! * `connections_over_the_limit_get_a_503_status`: with `--max-connections`, one more
 //!   connection is answered with a 503 Status at once instead of waiting in the listen queue.
-#![cfg(feature = "server")]
-
-mod common;
-
-use common::{Devcluster, TempDir};
+use crate::common::{Devcluster, TempDir};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::TcpStream;

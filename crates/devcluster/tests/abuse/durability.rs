@@ -15,11 +15,7 @@
 //! * `a_torn_tail_is_dropped_and_damage_in_the_middle_refused`: a half-written last record is
 //!   dropped at start; a damaged record with intact ones after it stops devcluster with its
 //!   place named, and no file is changed.
-#![cfg(feature = "server")]
-
-mod common;
-
-use common::{bearer, Devcluster, TempDir};
+use crate::common::{bearer, Devcluster, TempDir};
 use imagestream_devcluster::seed::demo_cluster;
 use imagestream_devcluster::ApiRequest;
 use serde_json::{json, Value};

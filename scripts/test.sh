@@ -64,6 +64,12 @@ quietly devcluster-build cargo build -p imagestream-devcluster --locked
 step "unit and end-to-end tests (native)"
 run_tests cargo test --workspace --locked
 
+# Coverage-guided fuzzing (issue 15): devcluster's request handler, the model's parsers and the
+# patch functions, from the committed seeds in fuzz/corpus; a crash fails the suite.
+step "fuzz (scripts/fuzz.sh, 20 s per target)"
+quietly fuzz bash scripts/fuzz.sh 20
+grep -E '^(== fuzz|#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units)' target/fuzz.log
+
 step "component tests (wasm32, headless Chromium)"
 run_tests cargo test --target wasm32-unknown-unknown -p imagestream-console --locked
 

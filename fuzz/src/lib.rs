@@ -291,19 +291,36 @@ pub fn run_patch(data: &[u8]) {
     ) else {
         return;
     };
-    use imagestream_devcluster::patch;
-    match choice % 3 {
-        0 => {
-            let _ = patch::merge_patch(&target, &patch);
-        }
-        1 => {
-            let _ = patch::json_patch(&target, &patch);
-        }
-        _ => {
-            for kind in ["ImageStream", "Deployment", "Service", "Pod"] {
-                let _ =
-                    patch::strategic_merge_patch(&target, &patch, &patch::merge_schema_for(kind));
-            }
+    use imagestream_devcluster::patch::handler::{self, FieldValidation, PatchTarget, PatchType};
+    // The server's path: the patch handler picks the format and checks the result.
+    let patch_type = match choice % 3 {
+        0 => PatchType::Merge,
+        1 => PatchType::Json,
+        _ => PatchType::Strategic,
+    };
+    let validation = match (choice / 3) % 3 {
+        0 => FieldValidation::Ignore,
+        1 => FieldValidation::Warn,
+        _ => FieldValidation::Strict,
+    };
+    let name = target
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("x")
+        .to_owned();
+    let namespace = target
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    for kind in ["ImageStream", "Deployment", "Service", "Pod"] {
+        let aimed_at = PatchTarget {
+            name: &name,
+            namespace: namespace.as_deref(),
+            kind,
+        };
+        let _ = handler::apply(&target, patch_type, &patch, validation, aimed_at);
+        if patch_type != PatchType::Strategic {
+            break;
         }
     }
 }

@@ -17,99 +17,28 @@ use imagestream_devcluster::registry_http::RegistryClient;
 use imagestream_devcluster::registry_token::{self, TokenIssuer};
 use imagestream_devcluster::seed::{self, DEMO_USERS};
 use imagestream_devcluster::wal::{self, DurableCluster};
-use imagestream_devcluster::{ApiRequest, ApiResponse, ClusterSettings, WatchRequest};
-use serde_json::Value;
-use std::collections::VecDeque;
+use imagestream_devcluster::{ApiRequest, ApiResponse, ClusterSettings};
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
 mod csp_reports;
 mod listener;
 mod oauth_routes;
+mod options;
 mod registry_routes;
+mod watch_stream;
 
-/// Command-line help.
-pub const USAGE: &str = "usage: devcluster [--listen 127.0.0.1:PORT] [--dist DIR] [--tls] [--kubeconfig FILE] [--allow-anonymous] [--cors-origin ORIGIN]... [--frame-ancestors SOURCES] [--strict-csp] [--registry | --registry-url HOST:PORT] [--state FILE]
-
-  --listen ADDR        loopback address and port to serve on (default 127.0.0.1:8080; port 0 picks a free one)
-  --dist DIR           the built console to serve (default dist)
-  --allow-anonymous    requests without a token act as the user 'developer'
-  --seed-streams N     also generate N image streams in project demo (load tests)
-  --seed-deployments N also generate N Deployments in project demo, each following a tag of
-                       the generated streams through an image trigger, every 4th pinned to an
-                       older image (needs --seed-streams; the console benchmark)
-  --tls                serve https with a certificate generated at start-up
-  --kubeconfig FILE    write a kubeconfig for kubectl (users developer, viewer, admin)
-  --allow-registry HOST[:PORT]
-                       let imports reach this registry (only loopback registries are reached otherwise)
-  --scheduled-import-every SECONDS
-                       how often scheduled tags are re-imported (default 900, as OpenShift)
-  --cors-origin ORIGIN let a console served from ORIGIN (e.g. http://127.0.0.1:9000) call the API
-  --frame-ancestors SOURCES
-                       who may show the console in a frame (an embed in a dashboard), as the
-                       Content-Security-Policy frame-ancestors directive sent with the console's
-                       files, e.g. \"'self' http://127.0.0.1:9000\" (default 'self')
-  --strict-csp         also send a strict Content-Security-Policy with the console's files
-                       (default-src 'self'; script-src 'self' 'wasm-unsafe-eval'), with
-                       violations reported to POST /csp-reports (JSON, 64 KiB at most, the
-                       first 100 kept) and listed by GET /csp-reports (cluster-admin token)
-  --min-request-timeout SECONDS
-                       close a watch without timeoutSeconds after a random time between SECONDS
-                       and twice that, as kube-apiserver does (default 1800; 0 keeps it open)
-  --registry           start Debian's docker-registry on a free loopback port as the integrated
-                       registry: pushing <registry>/<project>/<name>:<tag> creates or updates that
-                       image stream; pulls and pushes are authorized with the user's API token
-                       as password (docker login -u USER -p TOKEN), as on OpenShift
-  --registry-url HOST:PORT
-                       use an already running registry as the integrated one (its address goes
-                       into status.dockerImageRepository; pushes to it are not reported)
-  --request-header-timeout SECONDS
-                       close a connection that has not sent a whole request head within this
-                       (default 32, as kube-apiserver's ReadHeaderTimeout)
-  --idle-timeout SECONDS
-                       close a connection this long after its last response when no new
-                       request comes (default 90, as kube-apiserver's IdleTimeout)
-  --max-connections N  most connections open at once (default: the open-file limit less 64);
-                       one more gets a 503 Status and is closed
-  --max-requests-inflight N, --max-mutating-requests-inflight N
-                       most reads and writes served at once, watches apart (default 400 and
-                       200, as kube-apiserver); one more is answered 429 with Retry-After: 1
-  --state FILE         keep the cluster in FILE: loaded if it exists (else the demo is seeded),
-                       and every write logged to FILE.wal.N and fsynced before it is answered,
-                       so an acknowledged write survives a crash (compacted into FILE as the
-                       log grows); with --registry the images are kept in FILE.registry/
-  --state-compact-bytes BYTES
-                       compact the state log into FILE once it holds BYTES (default 16 MiB)";
-
-/// Who may frame the console unless `--frame-ancestors` says otherwise: its own pages only,
-/// so another site cannot overlay it (clickjacking) while embeds remain one flag away.
-const DEFAULT_FRAME_ANCESTORS: &str = "'self'";
+pub use options::{Options, USAGE};
+use watch_stream::stream_watch;
 
 /// The policy `--strict-csp` adds: nothing but the console's own files, no inline scripts or
 /// styles, and wasm compilation allowed. Violations go to devcluster's own recorder.
 const STRICT_CSP: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; report-uri /csp-reports";
-
-/// Checks a `--frame-ancestors` value: a space-separated list of CSP sources (`'self'`,
-/// `'none'`, `https://dashboard.example`, `http://127.0.0.1:9000`, `*`). A `;` or `,` would
-/// start another directive or policy, and control characters cannot go in a header.
-fn frame_ancestors(text: &str) -> Result<String, String> {
-    let sources: Vec<&str> = text.split_ascii_whitespace().collect();
-    let bad = |source: &&str| {
-        source.contains([';', ',', '"']) || source.chars().any(|c| c.is_control() || !c.is_ascii())
-    };
-    if sources.is_empty() || sources.iter().any(bad) {
-        return Err(format!(
-            "--frame-ancestors {text:?} is not a list of sources like \"'self' https://dashboard.example\""
-        ));
-    }
-    Ok(sources.join(" "))
-}
 
 /// The security headers sent with every file of the console (index.html for every route,
 /// the wasm, scripts and styles), not with API answers. Today the `Content-Security-Policy`
@@ -139,190 +68,6 @@ async fn with_security_headers(
 
 /// Largest request body accepted, as on a real API server (3 MiB).
 const MAX_BODY: usize = 3 * 1024 * 1024;
-/// kube-apiserver's default `--min-request-timeout`: a watch without timeoutSeconds stays
-/// open between this and twice this.
-const DEFAULT_MIN_REQUEST_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-/// How often a watch that asked for bookmarks gets one.
-const BOOKMARK_EVERY: Duration = Duration::from_secs(15);
-
-/// What the server was asked to do.
-#[derive(Debug)]
-pub struct Options {
-    listen: SocketAddr,
-    dist: PathBuf,
-    allow_anonymous: bool,
-    seed_streams: usize,
-    seed_deployments: usize,
-    cors_origins: Vec<String>,
-    /// `--frame-ancestors`: the sources allowed to frame the console (CSP `frame-ancestors`).
-    frame_ancestors: String,
-    /// `--strict-csp`: send [`STRICT_CSP`] with the console's files.
-    strict_csp: bool,
-    tls: bool,
-    kubeconfig: Option<PathBuf>,
-    scheduled_every: Duration,
-    min_request_timeout: Duration,
-    allowed_registries: Vec<String>,
-    start_registry: bool,
-    registry_url: Option<String>,
-    state: Option<PathBuf>,
-    /// `--state-compact-bytes`.
-    state_compact_bytes: u64,
-    /// `--request-header-timeout`, `--idle-timeout`, `--max-connections`.
-    connection_limits: listener::ConnectionLimits,
-}
-
-/// A number of seconds from the command line.
-fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
-    text.parse()
-        .map(Duration::from_secs)
-        .map_err(|_| format!("{flag} {text:?} is not a number of seconds"))
-}
-
-impl Options {
-    /// Reads the command line; the address must be a loopback one.
-    pub fn from_args(args: impl Iterator<Item = String>) -> Result<Self, String> {
-        let mut options = Options {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            dist: PathBuf::from("dist"),
-            allow_anonymous: false,
-            seed_streams: 0,
-            seed_deployments: 0,
-            cors_origins: Vec::new(),
-            frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
-            strict_csp: false,
-            tls: false,
-            kubeconfig: None,
-            scheduled_every: Duration::from_secs(15 * 60),
-            min_request_timeout: DEFAULT_MIN_REQUEST_TIMEOUT,
-            allowed_registries: Vec::new(),
-            start_registry: false,
-            registry_url: None,
-            state: None,
-            state_compact_bytes: wal::DEFAULT_COMPACT_BYTES,
-            connection_limits: listener::ConnectionLimits {
-                header_read_timeout: listener::DEFAULT_HEADER_READ_TIMEOUT,
-                idle_timeout: listener::DEFAULT_IDLE_TIMEOUT,
-                max_connections: listener::default_max_connections(),
-                max_requests_inflight: listener::DEFAULT_MAX_REQUESTS_INFLIGHT,
-                max_mutating_requests_inflight: listener::DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT,
-            },
-        };
-        let mut args = args;
-        while let Some(flag) = args.next() {
-            let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
-            match flag.as_str() {
-                "--listen" => {
-                    let text = value()?;
-                    options.listen = text.parse().map_err(|_| {
-                        format!("--listen {text:?} is not an address like 127.0.0.1:8080")
-                    })?;
-                }
-                "--dist" => options.dist = PathBuf::from(value()?),
-                "--allow-anonymous" => options.allow_anonymous = true,
-                "--seed-streams" => {
-                    let text = value()?;
-                    options.seed_streams = text
-                        .parse()
-                        .map_err(|_| format!("--seed-streams {text:?} is not a number"))?;
-                }
-                "--seed-deployments" => {
-                    let text = value()?;
-                    options.seed_deployments = text
-                        .parse()
-                        .map_err(|_| format!("--seed-deployments {text:?} is not a number"))?;
-                }
-                "--cors-origin" => options.cors_origins.push(value()?),
-                "--frame-ancestors" => options.frame_ancestors = frame_ancestors(&value()?)?,
-                "--strict-csp" => options.strict_csp = true,
-                "--tls" => options.tls = true,
-                "--allow-registry" => options.allowed_registries.push(value()?),
-                "--scheduled-import-every" => {
-                    let text = value()?;
-                    let seconds: u64 = text.parse().map_err(|_| {
-                        format!("--scheduled-import-every {text:?} is not a number of seconds")
-                    })?;
-                    options.scheduled_every = Duration::from_secs(seconds.max(1));
-                }
-                "--min-request-timeout" => {
-                    let text = value()?;
-                    let seconds: u64 = text.parse().map_err(|_| {
-                        format!("--min-request-timeout {text:?} is not a number of seconds")
-                    })?;
-                    options.min_request_timeout = Duration::from_secs(seconds);
-                }
-                "--kubeconfig" => options.kubeconfig = Some(PathBuf::from(value()?)),
-                "--registry" => options.start_registry = true,
-                "--registry-url" => {
-                    let text = value()?;
-                    let valid = text.rsplit_once(':').is_some_and(|(host, port)| {
-                        !host.is_empty() && !host.contains('/') && port.parse::<u16>().is_ok()
-                    });
-                    if !valid {
-                        return Err(format!(
-                            "--registry-url {text:?} is not a registry address like 127.0.0.1:5000 (no scheme, no path)"
-                        ));
-                    }
-                    options.registry_url = Some(text);
-                }
-                "--state" => options.state = Some(PathBuf::from(value()?)),
-                "--state-compact-bytes" => {
-                    let text = value()?;
-                    options.state_compact_bytes = text
-                        .parse::<u64>()
-                        .map_err(|_| {
-                            format!("--state-compact-bytes {text:?} is not a number of bytes")
-                        })?
-                        .max(1);
-                }
-                "--request-header-timeout" => {
-                    let timeout = seconds(&flag, &value()?)?;
-                    options.connection_limits.header_read_timeout =
-                        timeout.max(Duration::from_secs(1));
-                }
-                "--idle-timeout" => {
-                    let timeout = seconds(&flag, &value()?)?;
-                    options.connection_limits.idle_timeout = timeout.max(Duration::from_secs(1));
-                }
-                "--max-requests-inflight" | "--max-mutating-requests-inflight" => {
-                    let text = value()?;
-                    let limit = text
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| format!("{flag} {text:?} is not a positive number"))?;
-                    if flag == "--max-requests-inflight" {
-                        options.connection_limits.max_requests_inflight = limit;
-                    } else {
-                        options.connection_limits.max_mutating_requests_inflight = limit;
-                    }
-                }
-                "--max-connections" => {
-                    let text = value()?;
-                    options.connection_limits.max_connections = text
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| {
-                            format!("--max-connections {text:?} is not a positive number")
-                        })?;
-                }
-                "-h" | "--help" => return Err("help requested".into()),
-                other => return Err(format!("unknown argument {other:?}")),
-            }
-        }
-        if options.start_registry && options.registry_url.is_some() {
-            return Err("--registry and --registry-url exclude each other".into());
-        }
-        if !options.listen.ip().is_loopback() {
-            return Err(format!(
-                "--listen {} is not a loopback address: devcluster only serves this machine",
-                options.listen
-            ));
-        }
-        Ok(options)
-    }
-}
 
 /// The cluster and the channel that tells watches a write happened.
 #[derive(Clone)]
@@ -1057,142 +802,6 @@ fn body_response(status: u16, content_type: &'static str, body: Vec<u8>) -> Resp
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// State of one streamed watch.
-struct WatchStream {
-    shared: Shared,
-    changed: tokio::sync::watch::Receiver<u64>,
-    watch: WatchRequest,
-    since: u64,
-    pending: VecDeque<Arc<[u8]>>,
-    /// When the server ends the watch; `None`: only when the client goes away.
-    deadline: Option<Instant>,
-    next_bookmark: Instant,
-    finished: bool,
-    /// JSON lines, or protobuf frames.
-    format: Format,
-}
-
-/// How long a watch stays open: its timeoutSeconds, or without one (or with 0) a random time
-/// between `min` and `2 × min`, as kube-apiserver spreads re-lists of its watchers over time
-/// (`None`: `min` is 0, the server never ends it).
-fn watch_timeout(timeout_seconds: Option<u64>, min: Duration) -> Option<Duration> {
-    match timeout_seconds {
-        Some(seconds) if seconds > 0 => Some(Duration::from_secs(seconds)),
-        _ if min.is_zero() => None,
-        _ => {
-            use std::hash::{BuildHasher, Hasher};
-            // A random u64 from std's per-instance random hash keys (no rand dependency).
-            let random = std::collections::hash_map::RandomState::new()
-                .build_hasher()
-                .finish();
-            let fraction = (random >> 11) as f64 / (1u64 << 53) as f64;
-            Some(min.mul_f64(1.0 + fraction))
-        }
-    }
-}
-
-fn stream_watch(shared: Shared, mut watch: WatchRequest, format: Format) -> Response {
-    let changed = shared.changed.subscribe();
-    // Writes between the request and the subscription are picked up by reading once now.
-    let mut since = watch.since;
-    let mut timeout = if watch.ends_at_once {
-        Some(Duration::ZERO)
-    } else {
-        watch_timeout(watch.timeout_seconds, shared.min_request_timeout)
-    };
-    let mut pending: VecDeque<Arc<[u8]>> = std::mem::take(&mut watch.initial)
-        .iter()
-        .map(encode_line)
-        .collect();
-    if let Ok(cluster) = shared.cluster.lock() {
-        let (lines, next, expired) = cluster.watch_lines(&watch, since, now_millis());
-        pending.extend(lines);
-        since = next;
-        if expired {
-            timeout = Some(Duration::ZERO);
-        }
-    }
-    let state = WatchStream {
-        changed,
-        shared,
-        since,
-        pending,
-        // A deadline past what the clock can hold is no deadline (never `Instant + huge`, which
-        // panics).
-        deadline: timeout.and_then(|timeout| Instant::now().checked_add(timeout)),
-        watch,
-        next_bookmark: Instant::now() + BOOKMARK_EVERY,
-        finished: false,
-        format,
-    };
-    let stream = futures_util::stream::unfold(state, |mut state| async move {
-        loop {
-            if !state.pending.is_empty() {
-                // Everything pending goes out in one chunk.
-                let mut chunk = Vec::with_capacity(state.pending.iter().map(|l| l.len()).sum());
-                for line in state.pending.drain(..) {
-                    match media::watch_chunk(state.format, &line) {
-                        Some(bytes) => chunk.extend_from_slice(&bytes),
-                        None => {
-                            eprintln!("devcluster: a watch event has no protobuf form; left out")
-                        }
-                    }
-                }
-                return Some((Ok::<_, std::convert::Infallible>(Bytes::from(chunk)), state));
-            }
-            if state.finished || state.deadline.is_some_and(|d| Instant::now() >= d) {
-                return None;
-            }
-            let wake = state
-                .deadline
-                .map_or(state.next_bookmark, |d| d.min(state.next_bookmark));
-            let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(wake));
-            tokio::select! {
-                changed = state.changed.changed() => {
-                    if changed.is_err() {
-                        return None;
-                    }
-                }
-                () = sleep => {
-                    if Instant::now() >= state.next_bookmark {
-                        state.next_bookmark = Instant::now() + BOOKMARK_EVERY;
-                        if state.watch.bookmarks {
-                            let version = state.shared.cluster.lock().map(|c| c.watchable_version()).unwrap_or(state.since);
-                            state.pending.push_back(encode_line(&state.watch.bookmark(version)));
-                        }
-                    }
-                    continue;
-                }
-            }
-            let Ok(cluster) = state.shared.cluster.lock() else {
-                return None;
-            };
-            let (events, since, expired) =
-                cluster.watch_lines(&state.watch, state.since, now_millis());
-            drop(cluster);
-            state.since = since;
-            state.finished = expired;
-            state.pending.extend(events);
-        }
-    });
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, media::watch_content_type(format)),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response()
-}
-
-/// One watch event as a newline-terminated JSON line.
-fn encode_line(event: &Value) -> Arc<[u8]> {
-    let mut line = serde_json::to_vec(event).unwrap_or_default();
-    line.push(b'\n');
-    line.into()
-}
-
 fn now_millis() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -1202,40 +811,6 @@ fn now_millis() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn watches_without_a_timeout_close_between_min_and_twice_min() {
-        let min = Duration::from_secs(2);
-        let timeouts: Vec<Duration> = (0..200)
-            .map(|_| watch_timeout(None, min).expect("a timeout"))
-            .collect();
-        assert!(timeouts.iter().all(|t| *t >= min && *t < 2 * min));
-        // Spread, so watchers do not all re-list at once.
-        assert!(timeouts.iter().any(|t| *t < min.mul_f64(1.5)));
-        assert!(timeouts.iter().any(|t| *t >= min.mul_f64(1.5)));
-        let zero = watch_timeout(Some(0), min).expect("a timeout");
-        assert!(
-            zero >= min,
-            "timeoutSeconds=0 is no timeout, as in kube-apiserver"
-        );
-        assert_eq!(watch_timeout(Some(7), min), Some(Duration::from_secs(7)));
-        assert_eq!(watch_timeout(None, Duration::ZERO), None);
-        assert_eq!(
-            watch_timeout(Some(7), Duration::ZERO),
-            Some(Duration::from_secs(7))
-        );
-    }
-
-    #[test]
-    fn min_request_timeout_is_a_number_of_seconds() {
-        let args = |list: &[&str]| Options::from_args(list.iter().map(|s| s.to_string()));
-        let options = args(&["--min-request-timeout", "2"]).expect("valid");
-        assert_eq!(options.min_request_timeout, Duration::from_secs(2));
-        let default = args(&[]).expect("valid");
-        assert_eq!(default.min_request_timeout, Duration::from_secs(1800));
-        assert!(args(&["--min-request-timeout", "soon"]).is_err());
-        assert!(USAGE.contains("--min-request-timeout SECONDS"));
-    }
 
     #[test]
     fn frame_ancestors_default_to_self_and_take_a_list_of_sources() {

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod decode;
 pub mod deployments;
 mod image_tags;
+mod image_triggers;
 pub mod images;
 #[cfg(feature = "server")]
 pub mod integrated_registry;

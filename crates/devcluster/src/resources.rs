@@ -1,5 +1,8 @@
 //! The resources devcluster serves, described once: discovery, routing, RBAC messages and
 //! Table output all read this table, so a resource is added in one place.
+//!
+//! build.rs includes this file too (for the protobuf forms of the built-in kinds,
+//! src/protobuf/served.rs), so it uses nothing but `std`.
 
 /// How a resource is stored and served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -495,6 +498,16 @@ pub const RESOURCES: &[Resource] = &[
         &["scale", "status"],
     ),
     namespaced("", "secrets", "secret", "Secret", &[], &[], &[]),
+    // `kubectl create configmap`, one of the most common imperative commands.
+    namespaced(
+        "",
+        "configmaps",
+        "configmap",
+        "ConfigMap",
+        &["cm"],
+        &[],
+        &[],
+    ),
     namespaced(
         "",
         "serviceaccounts",

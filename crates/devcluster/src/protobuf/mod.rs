@@ -48,8 +48,11 @@ mod gofields;
 mod gotime;
 pub mod http;
 mod quantity;
+pub(crate) mod served;
 mod to_json;
 
+#[cfg(test)]
+mod served_tests;
 #[cfg(test)]
 mod tests;
 
@@ -67,29 +70,8 @@ pub const MEDIA_TYPE: &str = "application/vnd.kubernetes.protobuf";
 /// The descriptor set build.rs compiled from the Kubernetes `.proto` files.
 static DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kubernetes.fds"));
 
-/// The proto package of each group version served in protobuf.
-const PACKAGES: &[(&str, &str)] = &[
-    ("v1", "api.core.v1"),
-    ("apps/v1", "api.apps.v1"),
-    ("autoscaling/v1", "api.autoscaling.v1"),
-    ("authorization.k8s.io/v1", "api.authorization.v1"),
-    ("meta.k8s.io/v1", META),
-];
-
+/// meta/v1's proto package.
 const META: &str = "apimachinery.pkg.apis.meta.v1";
-
-/// Kinds of meta/v1 that every group version answers with or accepts (`Status` is
-/// unversioned `v1`; `metav1.AddToGroupVersion` registers the others in every group).
-const META_KINDS: &[&str] = &[
-    "Status",
-    "DeleteOptions",
-    "WatchEvent",
-    "ListOptions",
-    "GetOptions",
-    "CreateOptions",
-    "UpdateOptions",
-    "PatchOptions",
-];
 
 struct Pool {
     messages: HashMap<String, MessageDescriptor>,
@@ -116,27 +98,17 @@ pub(crate) fn message(full_name: &str) -> Option<MessageDescriptor> {
     pool()?.messages.get(full_name).cloned()
 }
 
-/// Whether objects of an API group are served in protobuf (the Kubernetes built-in groups
-/// devcluster serves; OpenShift's own groups are JSON and YAML only here).
+/// Whether objects of an API group are served in protobuf (the Kubernetes built-in groups;
+/// OpenShift's own groups are JSON and YAML only here).
 pub fn group_has_protobuf(group: &str) -> bool {
-    PACKAGES
-        .iter()
-        .any(|(group_version, _)| group_version.rsplit_once('/').map_or("", |(g, _)| g) == group)
+    served::is_built_in(group)
 }
 
 /// The message of a kind in a group version, when devcluster has its protobuf form: the kinds
-/// it serves (and their lists), and meta/v1's Status, DeleteOptions, WatchEvent and options.
+/// of the resource table's built-in groups (and their lists and subresource kinds), and
+/// meta/v1's Status, DeleteOptions, WatchEvent and options ([`served`]).
 pub fn message_for(api_version: &str, kind: &str) -> Option<MessageDescriptor> {
-    let (_, package) = PACKAGES.iter().find(|(gv, _)| *gv == api_version)?;
-    if META_KINDS.contains(&kind) {
-        return message(&format!("{META}.{kind}"));
-    }
-    let full_name = format!("{package}.{kind}");
-    // Only top-level kinds (those with TypeMeta), not any message of the package.
-    if !gofields::has_type_meta(&full_name) {
-        return None;
-    }
-    message(&full_name)
+    message(&served::message_name(api_version, kind)?)
 }
 
 /// The Go type name of a message in error messages: `v1.DeploymentSpec`,

@@ -278,3 +278,57 @@ fn jobs_cron_jobs_and_autoscalers_take_go_s_shape() {
             "metadata": {"name": "sa1", "creationTimestamp": null}})
     );
 }
+
+#[test]
+fn endpoints_know_only_what_the_router_serves() {
+    let endpoint = |method: &str, path: &str| http::endpoint(method, path, "");
+    let expects = |method: &str, path: &str| endpoint(method, path).expects;
+    let pair = |gv: &str, kind: &str| Some((gv.to_owned(), kind.to_owned()));
+    // Served, in protobuf: the kinds added to the table since the first protobuf kinds.
+    for (path, gv, kind) in [
+        ("/api/v1/namespaces/demo/configmaps", "v1", "ConfigMap"),
+        ("/api/v1/namespaces/demo/secrets", "v1", "Secret"),
+        ("/api/v1/namespaces/demo/serviceaccounts", "v1", "ServiceAccount"),
+        ("/apis/batch/v1/namespaces/demo/jobs", "batch/v1", "Job"),
+        ("/apis/batch/v1/namespaces/demo/cronjobs", "batch/v1", "CronJob"),
+        (
+            "/apis/autoscaling/v1/namespaces/demo/horizontalpodautoscalers",
+            "autoscaling/v1",
+            "HorizontalPodAutoscaler",
+        ),
+    ] {
+        let at = endpoint("POST", path);
+        assert!(at.known && at.protobuf, "{path}");
+        assert_eq!(at.expects, pair(gv, kind), "{path}");
+    }
+    // A namespace's own subresource is the namespaces resource; anything else under a
+    // namespace that is not a namespaced resource is not served (the router's 404).
+    assert_eq!(
+        expects("PUT", "/api/v1/namespaces/demo/status"),
+        pair("v1", "Namespace")
+    );
+    for path in [
+        "/api/v1/namespaces/demo/widgets",
+        "/api/v1/namespaces/demo/configmaps/c1/status",
+        "/api/v1/namespaces/demo/secrets/s1/x/y",
+        "/apis/batch/v1/namespaces/demo/deployments",
+        "/api/v1/secrets/s1",
+    ] {
+        assert_eq!(endpoint("POST", path), http::Endpoint::default(), "{path}");
+    }
+    // A subresource with a kind of its own.
+    assert_eq!(
+        expects(
+            "PUT",
+            "/api/v1/namespaces/demo/replicationcontrollers/rc/scale"
+        ),
+        pair("autoscaling/v1", "Scale")
+    );
+    assert_eq!(
+        expects("DELETE", "/apis/batch/v1/namespaces/demo/jobs/j1"),
+        pair("meta.k8s.io/v1", "DeleteOptions")
+    );
+    // A watch of every namespace's config maps.
+    let watch = http::endpoint("GET", "/api/v1/configmaps", "watch=true");
+    assert!(watch.known && watch.watch);
+}

@@ -260,6 +260,7 @@ pub fn apply_defaults(
         }
         "Pod" => default_containers(object.get_mut("spec")),
         "LimitRange" => default_limit_range(object),
+        "Secret" => default_secret(object),
         "Service" => {
             let spec = object_at(object, "spec");
             spec.entry("type").or_insert(json!("ClusterIP"));
@@ -309,6 +310,39 @@ pub fn apply_defaults(
             }
         }
         _ => {}
+    }
+}
+
+/// What kube-apiserver stores of a Secret: core/v1's conversion to the internal type
+/// (Convert_v1_Secret_To_core_Secret) writes each `stringData` value into `data`, over a key
+/// both have, and drops `stringData`, which the internal type lacks; SetDefaults_Secret makes
+/// an untyped secret `Opaque`.
+fn default_secret(object: &mut Value) {
+    use base64::Engine;
+    let Some(secret) = object.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(strings)) = secret.remove("stringData") {
+        if !strings.is_empty() {
+            let data = secret.entry("data").or_insert(json!({}));
+            if !data.is_object() {
+                *data = json!({});
+            }
+            if let Some(data) = data.as_object_mut() {
+                for (key, value) in strings {
+                    let text = value.as_str().unwrap_or_default();
+                    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                    data.insert(key, json!(encoded));
+                }
+            }
+        }
+    }
+    let untyped = secret
+        .get("type")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty);
+    if untyped {
+        secret.insert("type".into(), json!("Opaque"));
     }
 }
 
@@ -443,6 +477,23 @@ mod tests {
             stream["spec"]["tags"][1]["importPolicy"]["importMode"],
             "Legacy"
         );
+        // A secret's stringData is stored as data (base64), over a key both have.
+        let secrets = find("", "v1", "secrets").unwrap();
+        let mut secret = json!({"metadata": {"name": "s"}, "data": {"a": "eA==", "b": "eA=="},
+            "stringData": {"b": "two", "c": "three"}});
+        apply_defaults(secrets, &mut secret, String::new);
+        assert_eq!(
+            secret,
+            json!({"metadata": {"name": "s"}, "type": "Opaque",
+                "data": {"a": "eA==", "b": "dHdv", "c": "dGhyZWU="}})
+        );
+        let mut typed =
+            json!({"metadata": {"name": "t"}, "type": "kubernetes.io/tls", "stringData": {}});
+        apply_defaults(secrets, &mut typed, String::new);
+        assert_eq!(
+            typed,
+            json!({"metadata": {"name": "t"}, "type": "kubernetes.io/tls"})
+        );
     }
 }
 
@@ -486,6 +537,32 @@ fn declared_fields(kind: &str, path: &str) -> Option<&'static [&'static str]> {
                 "related",
                 "reportingComponent",
                 "reportingInstance",
+            ],
+            // The core kinds whose fields are not under spec and status (k8s.io/api core/v1).
+            "Secret" => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "immutable",
+                "data",
+                "stringData",
+                "type",
+            ],
+            "ConfigMap" => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "immutable",
+                "data",
+                "binaryData",
+            ],
+            "ServiceAccount" => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "secrets",
+                "imagePullSecrets",
+                "automountServiceAccountToken",
             ],
             _ => &["apiVersion", "kind", "metadata", "spec", "status"],
         },
@@ -584,5 +661,10 @@ mod strict_tests {
         );
         let deployment = json!({"spec": {"replicas": 1, "template": {"anything": true}}});
         assert!(unknown_fields("Deployment", &deployment).is_empty());
+        // What `kubectl create secret generic` and `create configmap` send (Strict).
+        let secret = json!({"kind": "Secret", "metadata": {"name": "s"}, "data": {"a": "Yg=="}, "type": "Opaque", "spec": {}});
+        assert_eq!(unknown_fields("Secret", &secret), ["spec"]);
+        let config = json!({"kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "b"}, "binaryData": {}});
+        assert!(unknown_fields("ConfigMap", &config).is_empty());
     }
 }

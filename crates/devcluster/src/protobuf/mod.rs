@@ -101,7 +101,7 @@ pub(crate) fn message(full_name: &str) -> Option<MessageDescriptor> {
 /// Whether objects of an API group are served in protobuf (the Kubernetes built-in groups;
 /// OpenShift's own groups are JSON and YAML only here).
 pub fn group_has_protobuf(group: &str) -> bool {
-    served::is_built_in(group)
+    crate::resources::is_kubernetes_group(group)
 }
 
 /// The message of a kind in a group version, when devcluster has its protobuf form: the kinds

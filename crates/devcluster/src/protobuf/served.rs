@@ -8,47 +8,9 @@
 //! build.rs includes this file (with `resources.rs`) to know which `.proto` files to compile,
 //! so it uses nothing but `std` and `crate::resources`.
 
-use crate::resources::RESOURCES;
+use crate::resources::{is_kubernetes_group, RESOURCES};
 use std::collections::HashMap;
 use std::sync::OnceLock;
-
-/// Kubernetes' built-in API groups (kube-apiserver's legacy scheme, with apiextensions and
-/// the aggregator's apiregistration) and the folder of their `.proto` files: Kubernetes'
-/// own layout (`k8s.io/api/<folder>`, `apiextensions-apiserver`, `kube-aggregator`) as the
-/// k8s-rs-pb package ships it, whose proto package is the folder with dots
-/// (`api.apps.v1`). Other groups (OpenShift's, CRDs) are JSON and YAML only, like a CRD.
-const BUILT_IN_GROUPS: &[(&str, &str)] = &[
-    ("", "api/core"),
-    ("admissionregistration.k8s.io", "api/admissionregistration"),
-    (
-        "apiextensions.k8s.io",
-        "apiextensions_apiserver/pkg/apis/apiextensions",
-    ),
-    (
-        "apiregistration.k8s.io",
-        "kube_aggregator/pkg/apis/apiregistration",
-    ),
-    ("apps", "api/apps"),
-    ("authentication.k8s.io", "api/authentication"),
-    ("authorization.k8s.io", "api/authorization"),
-    ("autoscaling", "api/autoscaling"),
-    ("batch", "api/batch"),
-    ("certificates.k8s.io", "api/certificates"),
-    ("coordination.k8s.io", "api/coordination"),
-    ("discovery.k8s.io", "api/discovery"),
-    ("events.k8s.io", "api/events"),
-    ("extensions", "api/extensions"),
-    ("flowcontrol.apiserver.k8s.io", "api/flowcontrol"),
-    ("internal.apiserver.k8s.io", "api/apiserverinternal"),
-    ("networking.k8s.io", "api/networking"),
-    ("node.k8s.io", "api/node"),
-    ("policy", "api/policy"),
-    ("rbac.authorization.k8s.io", "api/rbac"),
-    ("resource.k8s.io", "api/resource"),
-    ("scheduling.k8s.io", "api/scheduling"),
-    ("storage.k8s.io", "api/storage"),
-    ("storagemigration.k8s.io", "api/storagemigration"),
-];
 
 /// meta/v1 as a group version of its own (DeleteOptions may name it).
 pub const META_GROUP_VERSION: &str = "meta.k8s.io/v1";
@@ -100,17 +62,22 @@ pub struct ProtoKind {
 }
 
 /// The folder of a built-in group version's `.proto` file (`api/apps/v1`), or `None` for a
-/// group that is not one of Kubernetes'.
+/// group that is not one of Kubernetes' ([`crate::resources::is_kubernetes_group`]): the
+/// layout of Kubernetes' sources as the k8s-rs-pb package ships them (`k8s.io/api/<first
+/// label of the group>`, core as `api/core`, and the apiextensions-apiserver and
+/// kube-aggregator groups), whose proto package is the folder with dots (`api.apps.v1`).
 pub fn proto_folder(group: &str, version: &str) -> Option<String> {
-    BUILT_IN_GROUPS
-        .iter()
-        .find(|(name, _)| *name == group)
-        .map(|(_, folder)| format!("{folder}/{version}"))
-}
-
-/// Whether a group is one of Kubernetes' built-in groups, whose objects have protobuf forms.
-pub fn is_built_in(group: &str) -> bool {
-    BUILT_IN_GROUPS.iter().any(|(name, _)| *name == group)
+    if !is_kubernetes_group(group) {
+        return None;
+    }
+    let folder = match group {
+        "" => "api/core".to_owned(),
+        "apiextensions.k8s.io" => "apiextensions_apiserver/pkg/apis/apiextensions".to_owned(),
+        "apiregistration.k8s.io" => "kube_aggregator/pkg/apis/apiregistration".to_owned(),
+        "internal.apiserver.k8s.io" => "api/apiserverinternal".to_owned(),
+        _ => format!("api/{}", group.split('.').next().unwrap_or(group)),
+    };
+    Some(format!("{folder}/{version}"))
 }
 
 fn split(group_version: &str) -> (&str, &str) {
@@ -139,7 +106,7 @@ pub fn kinds() -> Vec<ProtoKind> {
             pairs.push((group_version, kind));
         }
     };
-    for resource in RESOURCES.iter().filter(|r| is_built_in(r.group)) {
+    for resource in RESOURCES.iter().filter(|r| is_kubernetes_group(r.group)) {
         let group_version = resource.group_version();
         add(group_version.clone(), resource.kind.to_owned());
         if resource.allows("list") {

@@ -42,7 +42,7 @@ fn reachable(from: &MessageDescriptor, seen: &mut BTreeSet<String>) {
 fn every_built_in_resource_has_a_descriptor_and_go_facts_for_what_it_reaches() {
     let mut problems = Vec::new();
     // The table's built-in resources, their lists and subresource kinds are all served.
-    for resource in RESOURCES.iter().filter(|r| served::is_built_in(r.group)) {
+    for resource in RESOURCES.iter().filter(|r| crate::resources::is_kubernetes_group(r.group)) {
         let group_version = resource.group_version();
         let mut kinds = vec![(group_version.clone(), resource.kind.to_owned())];
         if resource.allows("list") {
@@ -288,9 +288,17 @@ fn endpoints_know_only_what_the_router_serves() {
     for (path, gv, kind) in [
         ("/api/v1/namespaces/demo/configmaps", "v1", "ConfigMap"),
         ("/api/v1/namespaces/demo/secrets", "v1", "Secret"),
-        ("/api/v1/namespaces/demo/serviceaccounts", "v1", "ServiceAccount"),
+        (
+            "/api/v1/namespaces/demo/serviceaccounts",
+            "v1",
+            "ServiceAccount",
+        ),
         ("/apis/batch/v1/namespaces/demo/jobs", "batch/v1", "Job"),
-        ("/apis/batch/v1/namespaces/demo/cronjobs", "batch/v1", "CronJob"),
+        (
+            "/apis/batch/v1/namespaces/demo/cronjobs",
+            "batch/v1",
+            "CronJob",
+        ),
         (
             "/apis/autoscaling/v1/namespaces/demo/horizontalpodautoscalers",
             "autoscaling/v1",

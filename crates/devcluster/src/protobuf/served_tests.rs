@@ -42,7 +42,10 @@ fn reachable(from: &MessageDescriptor, seen: &mut BTreeSet<String>) {
 fn every_built_in_resource_has_a_descriptor_and_go_facts_for_what_it_reaches() {
     let mut problems = Vec::new();
     // The table's built-in resources, their lists and subresource kinds are all served.
-    for resource in RESOURCES.iter().filter(|r| crate::resources::is_kubernetes_group(r.group)) {
+    for resource in RESOURCES
+        .iter()
+        .filter(|r| crate::resources::is_kubernetes_group(r.group))
+    {
         let group_version = resource.group_version();
         let mut kinds = vec![(group_version.clone(), resource.kind.to_owned())];
         if resource.allows("list") {

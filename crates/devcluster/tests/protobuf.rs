@@ -97,6 +97,18 @@ struct Answer {
 }
 
 impl Answer {
+    /// The answer, after checking its status (the body is shown when it differs).
+    fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status,
+            status,
+            "{} {}",
+            self.content_type,
+            String::from_utf8_lossy(&self.body)
+        );
+        self
+    }
+
     fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|err| {
             panic!(
@@ -300,19 +312,15 @@ fn raw_protobuf_requests_get_kube_apiserver_s_answers() {
     let body = encode_object(&deployment("web")).expect("encodes");
 
     // A Deployment created in protobuf, answered in protobuf, equals the JSON one.
-    let created = cluster.send(
-        "POST",
-        DEPLOYMENTS,
-        Some((PROTOBUF, body.clone())),
-        KUBECTL_ACCEPT,
-        Some(DEVELOPER),
-    );
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    let created = cluster
+        .send(
+            "POST",
+            DEPLOYMENTS,
+            Some((PROTOBUF, body.clone())),
+            KUBECTL_ACCEPT,
+            Some(DEVELOPER),
+        )
+        .expect(201);
     assert_eq!(created.content_type, PROTOBUF);
     let from_protobuf = decode_object(&created.body, ("", "")).expect("a protobuf object");
     let read = cluster.send(
@@ -475,19 +483,15 @@ fn raw_protobuf_requests_get_kube_apiserver_s_answers() {
 
     // YAML bodies, as curl users send them.
     let yaml_body = b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: from-yaml\nspec:\n  selector:\n    matchLabels: {app: y}\n  template:\n    metadata:\n      labels: {app: y}\n    spec:\n      containers:\n      - {name: y, image: quay.io/x/y:1}\n".to_vec();
-    let created = cluster.send(
-        "POST",
-        DEPLOYMENTS,
-        Some(("application/yaml", yaml_body)),
-        "application/json",
-        Some(DEVELOPER),
-    );
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    let created = cluster
+        .send(
+            "POST",
+            DEPLOYMENTS,
+            Some(("application/yaml", yaml_body)),
+            "application/json",
+            Some(DEVELOPER),
+        )
+        .expect(201);
     assert_eq!(created.json()["metadata"]["name"], "from-yaml");
 }
 
@@ -759,19 +763,16 @@ fn raw_protobuf_bodies_of_the_newer_kinds_and_unserved_paths() {
     let config = json!({"kind": "ConfigMap", "apiVersion": "v1",
         "metadata": {"name": "bin"}, "data": {"text": "t"}, "binaryData": {"raw": "AP8B"}});
     let configmaps = "/api/v1/namespaces/demo/configmaps";
-    let created = cluster.send(
-        "POST",
-        configmaps,
-        Some((PROTOBUF, encode_object(&config).expect("encodes"))),
-        KUBECTL_ACCEPT,
-        Some(DEVELOPER),
-    );
-    assert_eq!(
-        (created.status, created.content_type.as_str()),
-        (201, PROTOBUF),
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    let created = cluster
+        .send(
+            "POST",
+            configmaps,
+            Some((PROTOBUF, encode_object(&config).expect("encodes"))),
+            KUBECTL_ACCEPT,
+            Some(DEVELOPER),
+        )
+        .expect(201);
+    assert_eq!(created.content_type, PROTOBUF);
     let read = cluster.send(
         "GET",
         &format!("{configmaps}/bin"),
@@ -790,19 +791,15 @@ fn raw_protobuf_bodies_of_the_newer_kinds_and_unserved_paths() {
     let job = json!({"kind": "Job", "apiVersion": "batch/v1", "metadata": {"name": "pj"},
         "spec": {"backoffLimit": 0, "template": {"spec": {
             "containers": [{"name": "pj", "image": "busybox"}], "restartPolicy": "Never"}}}});
-    let created = cluster.send(
-        "POST",
-        "/apis/batch/v1/namespaces/demo/jobs",
-        Some((PROTOBUF, encode_object(&job).expect("encodes"))),
-        "application/json",
-        Some(DEVELOPER),
-    );
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    let created = cluster
+        .send(
+            "POST",
+            "/apis/batch/v1/namespaces/demo/jobs",
+            Some((PROTOBUF, encode_object(&job).expect("encodes"))),
+            "application/json",
+            Some(DEVELOPER),
+        )
+        .expect(201);
     assert_eq!(
         created.json()["spec"]["backoffLimit"],
         0,

@@ -301,6 +301,7 @@ pub fn apply_defaults(
         }
         "Pod" => default_containers(object.get_mut("spec")),
         "LimitRange" => default_limit_range(object),
+        "Secret" => default_secret(object),
         "Service" => {
             let spec = object_at(object, "spec");
             spec.entry("type").or_insert(json!("ClusterIP"));
@@ -353,6 +354,39 @@ pub fn apply_defaults(
             }
         }
         _ => {}
+    }
+}
+
+/// What kube-apiserver stores of a Secret: core/v1's conversion to the internal type
+/// (Convert_v1_Secret_To_core_Secret) writes each `stringData` value into `data`, over a key
+/// both have, and drops `stringData`, which the internal type lacks; SetDefaults_Secret makes
+/// an untyped secret `Opaque`.
+fn default_secret(object: &mut Value) {
+    use base64::Engine;
+    let Some(secret) = object.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(strings)) = secret.remove("stringData") {
+        if !strings.is_empty() {
+            let data = secret.entry("data").or_insert(json!({}));
+            if !data.is_object() {
+                *data = json!({});
+            }
+            if let Some(data) = data.as_object_mut() {
+                for (key, value) in strings {
+                    let text = value.as_str().unwrap_or_default();
+                    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                    data.insert(key, json!(encoded));
+                }
+            }
+        }
+    }
+    let untyped = secret
+        .get("type")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty);
+    if untyped {
+        secret.insert("type".into(), json!("Opaque"));
     }
 }
 
@@ -499,6 +533,23 @@ mod tests {
             stream["spec"]["tags"][1]["importPolicy"]["importMode"],
             "Legacy"
         );
+        // A secret's stringData is stored as data (base64), over a key both have.
+        let secrets = find("", "v1", "secrets").unwrap();
+        let mut secret = json!({"metadata": {"name": "s"}, "data": {"a": "eA==", "b": "eA=="},
+            "stringData": {"b": "two", "c": "three"}});
+        apply_defaults(secrets, &mut secret, String::new);
+        assert_eq!(
+            secret,
+            json!({"metadata": {"name": "s"}, "type": "Opaque",
+                "data": {"a": "eA==", "b": "dHdv", "c": "dGhyZWU="}})
+        );
+        let mut typed =
+            json!({"metadata": {"name": "t"}, "type": "kubernetes.io/tls", "stringData": {}});
+        apply_defaults(secrets, &mut typed, String::new);
+        assert_eq!(
+            typed,
+            json!({"metadata": {"name": "t"}, "type": "kubernetes.io/tls"})
+        );
     }
 }
 
@@ -584,6 +635,32 @@ pub fn declared_fields(kind: &str, path: &str) -> Option<&'static [&'static str]
                 "related",
                 "reportingComponent",
                 "reportingInstance",
+            ],
+            // The core kinds whose fields are not under spec and status (k8s.io/api core/v1).
+            "Secret" => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "immutable",
+                "data",
+                "stringData",
+                "type",
+            ],
+            "ConfigMap" => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "immutable",
+                "data",
+                "binaryData",
+            ],
+            "ServiceAccount" => &[
+                "apiVersion",
+                "kind",
+                "metadata",
+                "secrets",
+                "imagePullSecrets",
+                "automountServiceAccountToken",
             ],
             _ => &["apiVersion", "kind", "metadata", "spec", "status"],
         },
@@ -676,5 +753,13 @@ mod strict_tests {
         );
         // Levels it does not know accept every field.
         assert!(declared_fields("Deployment", "spec.template.spec").is_none());
+        // What `kubectl create secret generic` and `create configmap` send (Strict).
+        let secret = declared_fields("Secret", "").expect("a Secret's top level");
+        assert!(["data", "stringData", "type", "immutable"]
+            .iter()
+            .all(|f| secret.contains(f)));
+        assert!(!secret.contains(&"spec"));
+        let config = declared_fields("ConfigMap", "").expect("a ConfigMap's top level");
+        assert!(config.contains(&"binaryData"));
     }
 }

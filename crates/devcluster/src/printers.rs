@@ -1,6 +1,6 @@
 //! Table columns and cells (server-side printing) of the kinds `oc status`, `oc describe
 //! project` and `oc get all` read besides the image and workload kinds of `table.rs`: quotas,
-//! limit ranges, secrets, service accounts, claims, replication controllers, daemon sets,
+//! limit ranges, secrets, config maps, service accounts, claims, replication controllers, daemon sets,
 //! stateful sets, autoscalers, jobs, cron jobs, and OpenShift's deployment configs, build
 //! configs, builds, routes and image stream tags. Columns follow kube-apiserver's printers
 //! (pkg/printers/internalversion/printers.go) and openshift-apiserver's (pkg/*/printers).
@@ -16,6 +16,8 @@ pub fn columns(kind: &str) -> Option<Vec<(&'static str, &'static str)>> {
         "ResourceQuota" => vec![("Name", s), ("Age", s), ("Request", s), ("Limit", s)],
         "LimitRange" => vec![("Name", s), ("Created At", "date")],
         "Secret" => vec![("Name", s), ("Type", s), ("Data", i), ("Age", s)],
+        // kube's printConfigMap: the Data column is declared a string, its cell a number.
+        "ConfigMap" => vec![("Name", s), ("Data", s), ("Age", s)],
         "ServiceAccount" => vec![("Name", s), ("Secrets", i), ("Age", s)],
         "PersistentVolumeClaim" => vec![
             ("Name", s),
@@ -254,6 +256,11 @@ pub fn cells(kind: &str, object: &Value, now: i64, age: &str) -> Option<Vec<Valu
                 t => t,
             }),
             json!(count(object, "/data") + count(object, "/stringData")),
+            json!(age),
+        ],
+        "ConfigMap" => vec![
+            json!(name),
+            json!(count(object, "/data") + count(object, "/binaryData")),
             json!(age),
         ],
         "ServiceAccount" => vec![json!(name), json!(count(object, "/secrets")), json!(age)],

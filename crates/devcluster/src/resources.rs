@@ -1,5 +1,8 @@
 //! The resources devcluster serves, described once: discovery, routing, RBAC messages and
 //! Table output all read this table, so a resource is added in one place.
+//!
+//! build.rs includes this file too (for the protobuf forms of the built-in kinds,
+//! src/protobuf/served.rs), so it uses nothing but `std`.
 
 /// How a resource is stored and served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -495,6 +498,16 @@ pub const RESOURCES: &[Resource] = &[
         &["scale", "status"],
     ),
     namespaced("", "secrets", "secret", "Secret", &[], &[], &[]),
+    // `kubectl create configmap`, one of the most common imperative commands.
+    namespaced(
+        "",
+        "configmaps",
+        "configmap",
+        "ConfigMap",
+        &["cm"],
+        &[],
+        &[],
+    ),
     namespaced(
         "",
         "serviceaccounts",
@@ -578,6 +591,41 @@ pub const RESOURCES: &[Resource] = &[
         &["status"],
     ),
 ];
+
+/// Kubernetes' built-in API groups (kube-apiserver's legacy scheme, with apiextensions and
+/// the aggregator's apiregistration): their objects also come in protobuf, where OpenShift's
+/// groups and CRDs are JSON and YAML only.
+const KUBERNETES_GROUPS: &[&str] = &[
+    "",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "apiregistration.k8s.io",
+    "apps",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "autoscaling",
+    "batch",
+    "certificates.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "events.k8s.io",
+    "extensions",
+    "flowcontrol.apiserver.k8s.io",
+    "internal.apiserver.k8s.io",
+    "networking.k8s.io",
+    "node.k8s.io",
+    "policy",
+    "rbac.authorization.k8s.io",
+    "resource.k8s.io",
+    "scheduling.k8s.io",
+    "storage.k8s.io",
+    "storagemigration.k8s.io",
+];
+
+/// Whether `group` is one of Kubernetes' built-in API groups.
+pub fn is_kubernetes_group(group: &str) -> bool {
+    KUBERNETES_GROUPS.contains(&group)
+}
 
 /// The resource served at `group/version` under `plural`.
 pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Resource> {

@@ -97,6 +97,18 @@ struct Answer {
 }
 
 impl Answer {
+    /// The answer, after checking its status (the body is shown when it differs).
+    fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status,
+            status,
+            "{} {}",
+            self.content_type,
+            String::from_utf8_lossy(&self.body)
+        );
+        self
+    }
+
     fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|err| {
             panic!(
@@ -300,19 +312,15 @@ fn raw_protobuf_requests_get_kube_apiserver_s_answers() {
     let body = encode_object(&deployment("web")).expect("encodes");
 
     // A Deployment created in protobuf, answered in protobuf, equals the JSON one.
-    let created = cluster.send(
-        "POST",
-        DEPLOYMENTS,
-        Some((PROTOBUF, body.clone())),
-        KUBECTL_ACCEPT,
-        Some(DEVELOPER),
-    );
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    let created = cluster
+        .send(
+            "POST",
+            DEPLOYMENTS,
+            Some((PROTOBUF, body.clone())),
+            KUBECTL_ACCEPT,
+            Some(DEVELOPER),
+        )
+        .expect(201);
     assert_eq!(created.content_type, PROTOBUF);
     let from_protobuf = decode_object(&created.body, ("", "")).expect("a protobuf object");
     let read = cluster.send(
@@ -475,19 +483,15 @@ fn raw_protobuf_requests_get_kube_apiserver_s_answers() {
 
     // YAML bodies, as curl users send them.
     let yaml_body = b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: from-yaml\nspec:\n  selector:\n    matchLabels: {app: y}\n  template:\n    metadata:\n      labels: {app: y}\n    spec:\n      containers:\n      - {name: y, image: quay.io/x/y:1}\n".to_vec();
-    let created = cluster.send(
-        "POST",
-        DEPLOYMENTS,
-        Some(("application/yaml", yaml_body)),
-        "application/json",
-        Some(DEVELOPER),
-    );
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    let created = cluster
+        .send(
+            "POST",
+            DEPLOYMENTS,
+            Some(("application/yaml", yaml_body)),
+            "application/json",
+            Some(DEVELOPER),
+        )
+        .expect(201);
     assert_eq!(created.json()["metadata"]["name"], "from-yaml");
 }
 
@@ -578,5 +582,242 @@ fn protobuf_watches_stream_length_prefixed_frames() {
     assert_eq!(
         refused.json()["message"],
         "only the following media types are accepted: application/json;stream=watch, application/vnd.kubernetes.protobuf;stream=watch"
+    );
+}
+
+/// The JSON of one object as kubectl reads it back (`get … -o json`, what `-o yaml` prints).
+fn read_back(cluster: &Cluster, args: &[&str]) -> Value {
+    let mut all = vec!["get"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-o", "json"]);
+    let text = cluster.ok(&all);
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"))
+}
+
+/// Runs an imperative kubectl command at -v=8 and checks that its body went as protobuf.
+fn create_in_protobuf(cluster: &Cluster, args: &[&str], created: &str) {
+    let mut all = args.to_vec();
+    all.push("-v=8");
+    let log = cluster.ok(&all);
+    assert!(log.contains(created), "kubectl {}:\n{log}", args.join(" "));
+    assert!(
+        log.contains("Content-Type: application/vnd.kubernetes.protobuf"),
+        "kubectl {} sent no protobuf body:\n{log}",
+        args.join(" ")
+    );
+}
+
+#[test]
+fn kubectl_creates_every_built_in_kind_in_protobuf_and_reads_back_what_it_sent() {
+    if !kubectl_available() {
+        return;
+    }
+    let cluster = start("protobuf-kinds");
+    use base64::Engine;
+    let base64 = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
+
+    // A secret: data travels as raw bytes in protobuf and reads back as base64.
+    create_in_protobuf(
+        &cluster,
+        &[
+            "create",
+            "secret",
+            "generic",
+            "s1",
+            "--from-literal=a=b",
+            "--from-literal=tab=x\ty",
+        ],
+        "secret/s1 created",
+    );
+    let secret = read_back(&cluster, &["secret", "s1"]);
+    assert_eq!(
+        secret["data"],
+        json!({"a": base64("b"), "tab": base64("x\ty")})
+    );
+    assert_eq!(secret["type"], "Opaque", "the server's default type");
+
+    // A config map (newly served): its data as sent, and kube's NAME DATA AGE columns.
+    create_in_protobuf(
+        &cluster,
+        &[
+            "create",
+            "configmap",
+            "c1",
+            "--from-literal=a=b",
+            "--from-literal=n=1",
+        ],
+        "configmap/c1 created",
+    );
+    let config = read_back(&cluster, &["configmap", "c1"]);
+    assert_eq!(config["data"], json!({"a": "b", "n": "1"}));
+    let table = cluster.ok(&["get", "configmaps"]);
+    let header: Vec<&str> = table
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(header, ["NAME", "DATA", "AGE"], "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().take(2).eq(["c1", "2"])),
+        "{table}"
+    );
+
+    create_in_protobuf(
+        &cluster,
+        &["create", "sa", "sa1"],
+        "serviceaccount/sa1 created",
+    );
+    assert_eq!(
+        read_back(&cluster, &["sa", "sa1"])["metadata"]["name"],
+        "sa1"
+    );
+
+    // batch/v1: a job and a cron job with their templates.
+    create_in_protobuf(
+        &cluster,
+        &["create", "job", "j1", "--image=busybox"],
+        "job.batch/j1 created",
+    );
+    let job = read_back(&cluster, &["job", "j1"]);
+    let pod = &job["spec"]["template"]["spec"];
+    assert_eq!(pod["containers"][0]["image"], "busybox");
+    assert_eq!(pod["containers"][0]["name"], "j1");
+    assert_eq!(pod["restartPolicy"], "Never");
+    create_in_protobuf(
+        &cluster,
+        &[
+            "create",
+            "cronjob",
+            "cj1",
+            "--image=busybox",
+            "--schedule=*/1 * * * *",
+        ],
+        "cronjob.batch/cj1 created",
+    );
+    let cron = read_back(&cluster, &["cronjob", "cj1"]);
+    assert_eq!(cron["spec"]["schedule"], "*/1 * * * *");
+    let template = &cron["spec"]["jobTemplate"];
+    assert_eq!(template["metadata"]["name"], "cj1");
+    assert_eq!(
+        template["spec"]["template"]["spec"]["restartPolicy"],
+        "OnFailure"
+    );
+    assert_eq!(
+        template["spec"]["template"]["spec"]["containers"][0]["image"],
+        "busybox"
+    );
+
+    // A quota (only a cluster admin may create one): quantities as written.
+    create_in_protobuf(
+        &cluster,
+        &[
+            "--context",
+            "admin",
+            "-n",
+            "demo",
+            "create",
+            "quota",
+            "q1",
+            "--hard=cpu=1,memory=1Gi,pods=2,requests.storage=500m",
+        ],
+        "resourcequota/q1 created",
+    );
+    let quota = read_back(
+        &cluster,
+        &["--context", "admin", "-n", "demo", "quota", "q1"],
+    );
+    assert_eq!(
+        quota["spec"]["hard"],
+        json!({"cpu": "1", "memory": "1Gi", "pods": "2", "requests.storage": "500m"})
+    );
+
+    // autoscaling/v1: kubectl autoscale reads the deployment and creates the autoscaler.
+    cluster.ok(&["create", "deployment", "d1", "--image=busybox"]);
+    create_in_protobuf(
+        &cluster,
+        &[
+            "autoscale",
+            "deployment",
+            "d1",
+            "--min=1",
+            "--max=3",
+            "--cpu-percent=80",
+        ],
+        "horizontalpodautoscaler.autoscaling/d1 autoscaled",
+    );
+    let autoscaler = read_back(&cluster, &["hpa", "d1"]);
+    assert_eq!(
+        autoscaler["spec"],
+        json!({"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d1"},
+            "minReplicas": 1, "maxReplicas": 3, "targetCPUUtilizationPercentage": 80})
+    );
+}
+
+#[test]
+fn raw_protobuf_bodies_of_the_newer_kinds_and_unserved_paths() {
+    let cluster = start("protobuf-newer");
+    // binaryData (map<string, bytes>) with bytes that are not UTF-8, read back in protobuf.
+    let config = json!({"kind": "ConfigMap", "apiVersion": "v1",
+        "metadata": {"name": "bin"}, "data": {"text": "t"}, "binaryData": {"raw": "AP8B"}});
+    let configmaps = "/api/v1/namespaces/demo/configmaps";
+    let created = cluster
+        .send(
+            "POST",
+            configmaps,
+            Some((PROTOBUF, encode_object(&config).expect("encodes"))),
+            KUBECTL_ACCEPT,
+            Some(DEVELOPER),
+        )
+        .expect(201);
+    assert_eq!(created.content_type, PROTOBUF);
+    let read = cluster.send(
+        "GET",
+        &format!("{configmaps}/bin"),
+        None,
+        KUBECTL_ACCEPT,
+        Some(DEVELOPER),
+    );
+    let back = decode_object(&read.body, ("", "")).expect("a protobuf ConfigMap");
+    assert_eq!(back["binaryData"], json!({"raw": "AP8B"}));
+    assert_eq!(back["data"], json!({"text": "t"}));
+    let listed = cluster.send("GET", configmaps, None, KUBECTL_ACCEPT, Some(DEVELOPER));
+    let list = decode_object(&listed.body, ("", "")).expect("a protobuf list");
+    assert_eq!(list["kind"], "ConfigMapList");
+
+    // A job in protobuf (batch was JSON-only before).
+    let job = json!({"kind": "Job", "apiVersion": "batch/v1", "metadata": {"name": "pj"},
+        "spec": {"backoffLimit": 0, "template": {"spec": {
+            "containers": [{"name": "pj", "image": "busybox"}], "restartPolicy": "Never"}}}});
+    let created = cluster
+        .send(
+            "POST",
+            "/apis/batch/v1/namespaces/demo/jobs",
+            Some((PROTOBUF, encode_object(&job).expect("encodes"))),
+            "application/json",
+            Some(DEVELOPER),
+        )
+        .expect(201);
+    assert_eq!(
+        created.json()["spec"]["backoffLimit"],
+        0,
+        "an explicit 0 of a *int32"
+    );
+
+    // A path under a namespace that no resource serves is the router's 404, not a body
+    // decoded as a Namespace.
+    let unserved = cluster.send(
+        "POST",
+        "/api/v1/namespaces/demo/widgets",
+        Some((PROTOBUF, encode_object(&config).expect("encodes"))),
+        "application/json",
+        Some(DEVELOPER),
+    );
+    assert_eq!(unserved.status, 404);
+    assert_eq!(
+        unserved.json()["message"],
+        "the server could not find the requested resource"
     );
 }

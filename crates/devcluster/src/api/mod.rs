@@ -286,6 +286,40 @@ pub(crate) struct Target {
     pub(crate) subresource: Option<String>,
 }
 
+/// What the path segments after `/api/v1` or `/apis/{group}/{version}` address: a resource
+/// served, maybe in a namespace, maybe one object and one of its subresources; `None` for a
+/// path the router answers 404 (also read by the native server's media-type edge, so that
+/// both agree on what is served).
+pub(crate) fn resource_target(group: &str, version: &str, rest: &[&str]) -> Option<Target> {
+    let namespaced =
+        |plural: &str| resources::find(group, version, plural).filter(|r| r.namespaced);
+    let (namespace, rest) = match rest {
+        ["namespaces", ns, plural, tail @ ..] if namespaced(plural).is_some() => {
+            (Some(ns.to_string()), [&[*plural], tail].concat())
+        }
+        _ => (None, rest.to_vec()),
+    };
+    let (plural, tail) = rest.split_first()?;
+    let resource = resources::find(group, version, plural)?;
+    let (name, subresource) = match tail {
+        [] => (None, None),
+        [name] => (Some(name.to_string()), None),
+        [name, sub] if resource.subresources.contains(sub) => {
+            (Some(name.to_string()), Some(sub.to_string()))
+        }
+        _ => return None,
+    };
+    if namespace.is_some() != resource.namespaced && name.is_some() {
+        return None;
+    }
+    Some(Target {
+        resource,
+        namespace,
+        name,
+        subresource,
+    })
+}
+
 enum Route {
     Discovery(Value),
     /// A document already encoded (aggregated discovery, the OpenAPI v2 document).
@@ -417,37 +451,10 @@ impl Cluster {
             ["apis", group, version, rest @ ..] => (*group, *version, rest),
             _ => return Route::NotFound,
         };
-        let namespaced =
-            |plural: &str| resources::find(group, version, plural).filter(|r| r.namespaced);
-        let (namespace, rest) = match rest {
-            ["namespaces", ns, plural, tail @ ..] if namespaced(plural).is_some() => {
-                (Some(ns.to_string()), [&[*plural], tail].concat())
-            }
-            _ => (None, rest.to_vec()),
-        };
-        let Some((plural, tail)) = rest.split_first() else {
-            return Route::NotFound;
-        };
-        let Some(resource) = resources::find(group, version, plural) else {
-            return Route::NotFound;
-        };
-        let (name, subresource) = match tail {
-            [] => (None, None),
-            [name] => (Some(name.to_string()), None),
-            [name, sub] if resource.subresources.contains(sub) => {
-                (Some(name.to_string()), Some(sub.to_string()))
-            }
-            _ => return Route::NotFound,
-        };
-        if namespace.is_some() != resource.namespaced && name.is_some() {
-            return Route::NotFound;
+        match resource_target(group, version, rest) {
+            Some(target) => Route::Resource(target),
+            None => Route::NotFound,
         }
-        Route::Resource(Target {
-            resource,
-            namespace,
-            name,
-            subresource,
-        })
     }
 
     fn dispatch(

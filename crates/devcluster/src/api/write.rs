@@ -214,11 +214,7 @@ impl Cluster {
         if media_type.is_empty() || media_type == "application/json" || media_type == "*/*" {
             return Ok(());
         }
-        let accepted = if resource.group.is_empty()
-            || matches!(
-                resource.group,
-                "apps" | "autoscaling" | "authorization.k8s.io"
-            ) {
+        let accepted = if crate::resources::is_kubernetes_group(resource.group) {
             "application/json, application/yaml, application/vnd.kubernetes.protobuf"
         } else {
             "application/json, application/yaml"

@@ -169,7 +169,7 @@ fn decode_with_defaults(
     let object = parse(&descriptor, &raw).map_err(|err| failed(go_proto_error(&err), false))?;
     let mut json = to_json::message_to_json(&*object, embedding).map_err(|e| failed(e, false))?;
     if let Some(map) = json.as_object_mut() {
-        if super::gofields::has_type_meta(descriptor.full_name()) {
+        if super::served::has_type_meta(descriptor.full_name()) {
             map.insert("kind".into(), Value::String(kind.clone()));
             map.insert("apiVersion".into(), Value::String(api_version.clone()));
         }

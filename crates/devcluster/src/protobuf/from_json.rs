@@ -12,7 +12,8 @@
 //! wrong fields the one reported can differ from Go's; a number that is not an integer is
 //! quoted as Rust prints it (`1e3` reads `1000`).
 
-use super::gofields::{go_field, has_type_meta, LIST_WRAPPERS};
+use super::gofields::{go_field, LIST_WRAPPERS};
+use super::served::has_type_meta;
 use super::{go_type_name, gotime, message_for, quantity, to_json};
 use base64::Engine;
 use protobuf::reflect::{

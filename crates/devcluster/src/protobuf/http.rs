@@ -10,8 +10,7 @@
 //! body there is 415 and an Accept of protobuf falls back to JSON.
 
 use super::envelope::{decode_object, encode_object, encode_watch_event, DecodeError};
-use super::{group_has_protobuf, MEDIA_TYPE};
-use crate::resources;
+use super::{group_has_protobuf, served, MEDIA_TYPE};
 use imagestream_model::url::decode_component;
 use serde_json::Value;
 
@@ -56,20 +55,13 @@ pub fn endpoint(method: &str, path: &str, query: &str) -> Endpoint {
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
         _ => return Endpoint::default(),
     };
-    let rest: Vec<&str> = match rest {
-        ["namespaces", _, plural, tail @ ..]
-            if resources::find(group, version, plural).is_some_and(|r| r.namespaced) =>
-        {
-            [&[*plural], tail].concat()
-        }
-        _ => rest.to_vec(),
-    };
-    let Some((plural, tail)) = rest.split_first() else {
+    // The router's own reading of the path: what it answers 404 is not known here either
+    // (`/api/v1/namespaces/demo/configmaps` is not the namespaces resource when configmaps
+    // are not served).
+    let Some(target) = crate::api::resource_target(group, version, rest) else {
         return Endpoint::default();
     };
-    let Some(resource) = resources::find(group, version, plural) else {
-        return Endpoint::default();
-    };
+    let resource = target.resource;
     let group_version = resource.group_version();
     let own = Some((group_version, resource.kind.to_owned()));
     let watching = query.split('&').any(|pair| {
@@ -78,12 +70,19 @@ pub fn endpoint(method: &str, path: &str, query: &str) -> Endpoint {
             ("watch", "1" | "true" | "True" | "TRUE")
         )
     });
-    let (expects, delete) = match (method, tail) {
-        ("POST", _) => (own, false),
-        ("PUT", [_, "scale"]) => (Some(("autoscaling/v1".into(), "Scale".into())), false),
-        ("PUT", _) => (own, false),
-        ("DELETE", _) => (
-            Some(("meta.k8s.io/v1".into(), "DeleteOptions".into())),
+    // A subresource with a kind of its own (`…/scale`: Scale) reads and writes that kind.
+    let body_kind = match target
+        .subresource
+        .as_deref()
+        .and_then(served::subresource_kind)
+    {
+        Some((group_version, kind)) => Some((group_version.to_owned(), kind.to_owned())),
+        None => own,
+    };
+    let (expects, delete) = match method {
+        "POST" | "PUT" => (body_kind, false),
+        "DELETE" => (
+            Some((served::META_GROUP_VERSION.into(), "DeleteOptions".into())),
             true,
         ),
         _ => (None, false),
@@ -91,7 +90,7 @@ pub fn endpoint(method: &str, path: &str, query: &str) -> Endpoint {
     Endpoint {
         known: true,
         protobuf: group_has_protobuf(resource.group),
-        watch: method == "GET" && tail.is_empty() && watching,
+        watch: method == "GET" && target.name.is_none() && watching,
         expects,
         delete,
     }

@@ -14,10 +14,12 @@
 //!
 //! One generic converter walks rust-protobuf's reflection (`protobuf::reflect`) of the
 //! Kubernetes messages, so every kind has the same code; prost has no reflection and would
-//! need code per type. The descriptors come from the Kubernetes `.proto` files of the
-//! group versions served (core/v1, apps/v1, autoscaling/v1, authorization/v1 and their
-//! imports), which build.rs compiles with `protobuf-parse` into a descriptor set embedded in
-//! the binary; the converter works on dynamic messages built from it.
+//! need code per type. Which kinds have a protobuf form follows from the resource table
+//! ([`served`]: every resource of a Kubernetes built-in group, its List and subresource
+//! kinds, meta/v1's); build.rs compiles the `.proto` files of their group versions (now
+//! core/v1, apps/v1, batch/v1, autoscaling/v1, authorization/v1) and their imports with
+//! `protobuf-parse` into a descriptor set embedded in the binary; the converter works on
+//! dynamic messages built from it.
 //!
 //! The `.proto` files are those the `k8s-rs-pb` package (0.5, Kubernetes 1.35) ships. Its
 //! generated rust-protobuf code was the first choice, but its reflection cannot be used: every
@@ -33,8 +35,8 @@
 //! took about 2 minutes more; this way the new crates take about 18 s of compile time in a
 //! debug build (protobuf 10.8 s, protobuf-parse 3.2 s, serde_yaml 2.4 s, the rest under 1 s).
 //! The release binary of devcluster grows from 4,660,528 to 5,368,152 bytes (+0.7 MB, with
-//! serde_yaml for YAML bodies); the descriptor set is 77,792 bytes and loads in about 2 ms
-//! (release), on the first protobuf request.
+//! serde_yaml for YAML bodies); the descriptor set was 77,792 bytes and loads in about 2 ms
+//! (release), on the first protobuf request; with batch/v1 it is 81,777 bytes.
 //!
 //! The JSON mapping is Kubernetes', not proto3-JSON: `metav1.Time` and `MicroTime` are RFC
 //! 3339 strings (seconds only for Time), `Duration` a Go duration string, `Quantity` a string,
@@ -50,8 +52,11 @@ mod gofields;
 mod gotime;
 pub mod http;
 mod quantity;
+pub(crate) mod served;
 mod to_json;
 
+#[cfg(test)]
+mod served_tests;
 #[cfg(test)]
 mod tests;
 
@@ -97,29 +102,8 @@ pub const MEDIA_TYPE: &str = "application/vnd.kubernetes.protobuf";
 /// The descriptor set build.rs compiled from the Kubernetes `.proto` files.
 static DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kubernetes.fds"));
 
-/// The proto package of each group version served in protobuf.
-const PACKAGES: &[(&str, &str)] = &[
-    ("v1", "api.core.v1"),
-    ("apps/v1", "api.apps.v1"),
-    ("autoscaling/v1", "api.autoscaling.v1"),
-    ("authorization.k8s.io/v1", "api.authorization.v1"),
-    ("meta.k8s.io/v1", META),
-];
-
+/// meta/v1's proto package.
 const META: &str = "apimachinery.pkg.apis.meta.v1";
-
-/// Kinds of meta/v1 that every group version answers with or accepts (`Status` is
-/// unversioned `v1`; `metav1.AddToGroupVersion` registers the others in every group).
-const META_KINDS: &[&str] = &[
-    "Status",
-    "DeleteOptions",
-    "WatchEvent",
-    "ListOptions",
-    "GetOptions",
-    "CreateOptions",
-    "UpdateOptions",
-    "PatchOptions",
-];
 
 struct Pool {
     messages: HashMap<String, MessageDescriptor>,
@@ -146,27 +130,17 @@ pub(crate) fn message(full_name: &str) -> Option<MessageDescriptor> {
     pool()?.messages.get(full_name).cloned()
 }
 
-/// Whether objects of an API group are served in protobuf (the Kubernetes built-in groups
-/// devcluster serves; OpenShift's own groups are JSON and YAML only here).
+/// Whether objects of an API group are served in protobuf (the Kubernetes built-in groups;
+/// OpenShift's own groups are JSON and YAML only here).
 pub fn group_has_protobuf(group: &str) -> bool {
-    PACKAGES
-        .iter()
-        .any(|(group_version, _)| group_version.rsplit_once('/').map_or("", |(g, _)| g) == group)
+    crate::resources::is_kubernetes_group(group)
 }
 
 /// The message of a kind in a group version, when devcluster has its protobuf form: the kinds
-/// it serves (and their lists), and meta/v1's Status, DeleteOptions, WatchEvent and options.
+/// of the resource table's built-in groups (and their lists and subresource kinds), and
+/// meta/v1's Status, DeleteOptions, WatchEvent and options ([`served`]).
 pub fn message_for(api_version: &str, kind: &str) -> Option<MessageDescriptor> {
-    let (_, package) = PACKAGES.iter().find(|(gv, _)| *gv == api_version)?;
-    if META_KINDS.contains(&kind) {
-        return message(&format!("{META}.{kind}"));
-    }
-    let full_name = format!("{package}.{kind}");
-    // Only top-level kinds (those with TypeMeta), not any message of the package.
-    if !gofields::has_type_meta(&full_name) {
-        return None;
-    }
-    message(&full_name)
+    message(&served::message_name(api_version, kind)?)
 }
 
 /// The Go type name of a message in error messages: `v1.DeploymentSpec`,

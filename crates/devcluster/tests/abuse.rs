@@ -19,7 +19,25 @@
 //! viewer and cross-project pushes to the integrated registry (`tests/integrated_registry.rs`).
 #![cfg(feature = "server")]
 
+/// Prints a case or a figure where the test command's log shows it, also when the test passes:
+/// straight to the process's stderr, which libtest leaves alone (it captures only what goes
+/// through `print!` and `eprint!`).
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod common;
+
+/// One test of the suite at a time, so that each one's figures (writes per second, latencies)
+/// are its own and not shared with the load of another; a failed test does not block the rest.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 #[path = "abuse/connections.rs"]
 mod connections;

@@ -85,6 +85,7 @@ fn form_post(
 
 #[test]
 fn the_log_in_form_needs_its_csrf_cookie() {
+    let _alone = crate::alone();
     let work = TempDir::new("oauth-csrf");
     let cluster = start(&work, &[]);
     let agent = agent();
@@ -196,6 +197,7 @@ fn list_reports(agent: &ureq::Agent, base: &str, authorization: Option<&str>) ->
 
 #[test]
 fn csp_reports_are_bounded_and_read_by_cluster_admins_only() {
+    let _alone = crate::alone();
     let agent = agent();
     let report = json!({"csp-report": {"document-uri": "http://127.0.0.1/", "effective-directive": "style-src-attr"}});
     let report = serde_json::to_vec(&report).unwrap();
@@ -300,6 +302,7 @@ fn timed_get(agent: &ureq::Agent, url: &str) -> (u16, Duration) {
 
 #[test]
 fn slow_and_idle_connections_are_closed_and_others_still_answered() {
+    let _alone = crate::alone();
     const HEADER_TIMEOUT: u64 = 3;
     const IDLE_TIMEOUT: u64 = 4;
     let work = TempDir::new("slow-connections");
@@ -340,7 +343,7 @@ fn slow_and_idle_connections_are_closed_and_others_still_answered() {
         })
     };
     let opened_all = opened.elapsed();
-    eprintln!(
+    report!(
         "1,000 slow connections opened in {} ms",
         opened_all.as_millis()
     );
@@ -355,7 +358,7 @@ fn slow_and_idle_connections_are_closed_and_others_still_answered() {
         })
         .collect();
     latencies.sort();
-    eprintln!(
+    report!(
         "normal client with 1,000 slow connections open: median {:.1} ms, max {:.1} ms over 20 requests",
         latencies[10].as_secs_f64() * 1000.0,
         latencies[19].as_secs_f64() * 1000.0
@@ -373,7 +376,7 @@ fn slow_and_idle_connections_are_closed_and_others_still_answered() {
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let _ = trickle.join();
     let first = lifetimes.iter().min().copied().unwrap_or_default();
-    eprintln!(
+    report!(
         "1,000 slow connections all closed by the server, the earliest {:.2} s after it was opened (header timeout {HEADER_TIMEOUT} s; checked one by one once all were open, {:.2} s after the first)",
         first.as_secs_f64(),
         opened_all.as_secs_f64()
@@ -398,7 +401,7 @@ fn slow_and_idle_connections_are_closed_and_others_still_answered() {
         "the idle connection is closed"
     );
     let idle_for = answered.elapsed();
-    eprintln!(
+    report!(
         "idle keep-alive connection closed after {:.2} s (idle timeout {IDLE_TIMEOUT} s)",
         idle_for.as_secs_f64()
     );
@@ -461,6 +464,7 @@ fn one_request(stream: &mut TcpStream) -> String {
 
 #[test]
 fn connections_over_the_limit_get_a_503_status() {
+    let _alone = crate::alone();
     let work = TempDir::new("connection-limit");
     let cluster = start(&work, &["--max-connections", "20"]);
     let server = address(&cluster.base);

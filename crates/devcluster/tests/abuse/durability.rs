@@ -197,7 +197,7 @@ fn measure(base: &str, label: &str, measured: Duration, acknowledged: &AtomicU64
     let seconds = at.elapsed().as_secs_f64();
     let delta = |name: &str| figure(&after, name) - figure(&before, name);
     let fsyncs = delta("devcluster_state_log_fsyncs_total");
-    println!(
+    report!(
         "{label}: {:.0} writes/s acknowledged, {:.0} fsyncs/s, {:.1} records per fsync (group commit), {} compactions so far",
         (writes_after - writes_before) as f64 / seconds,
         fsyncs / seconds,
@@ -208,6 +208,7 @@ fn measure(base: &str, label: &str, measured: Duration, acknowledged: &AtomicU64
 
 #[test]
 fn kill_9_during_1000_writes_per_second_loses_no_acknowledged_write() {
+    let _alone = crate::alone();
     let work = TempDir::new("durable-load");
     let state = work.0.join("state.json");
     // A small compaction limit, so snapshots are written (and may be cut) during the load.
@@ -272,7 +273,7 @@ fn kill_9_during_1000_writes_per_second_loses_no_acknowledged_write() {
         .iter()
         .filter(|(n, _)| n.starts_with("paced-") || n.starts_with("burst-"))
         .count();
-    println!(
+    report!(
         "kill -9 during writes: {} creates acknowledged, {written} found after the restart ({} more were on disk but unanswered), {} lost",
         acknowledged.len(),
         written.saturating_sub(acknowledged.len() - lost.len()),
@@ -304,6 +305,7 @@ fn kill_9_during_1000_writes_per_second_loses_no_acknowledged_write() {
 
 #[test]
 fn a_watcher_resuming_after_a_crash_gets_the_new_events_or_410() {
+    let _alone = crate::alone();
     let work = TempDir::new("durable-watch");
     let state = work.0.join("state.json");
     let args = args(&state, &[]);
@@ -411,7 +413,7 @@ fn a_watcher_resuming_after_a_crash_gets_the_new_events_or_410() {
             break;
         }
     }
-    println!(
+    report!(
         "watch resumed after kill -9 from resourceVersion {resume_from}: {}",
         if expired {
             "410 Expired (re-list)".to_owned()
@@ -427,12 +429,13 @@ fn a_watcher_resuming_after_a_crash_gets_the_new_events_or_410() {
 
 #[test]
 fn a_failed_append_gives_the_client_an_error() {
+    let _alone = crate::alone();
     if !Path::new("/usr/bin/prlimit").exists() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "prlimit (util-linux) is needed"
         );
-        eprintln!(
+        report!(
             "SKIPPED (needs prlimit from util-linux): a_failed_append_gives_the_client_an_error"
         );
         return;
@@ -496,7 +499,7 @@ fn a_failed_append_gives_the_client_an_error() {
         .iter()
         .filter(|n| !names.contains(*n))
         .collect();
-    println!(
+    report!(
         "file-size limit: {} creates acknowledged, then 500 for {failed}; after a restart without the limit {} of them found, {failed} {}",
         acknowledged.len(),
         acknowledged.len() - missing.len(),
@@ -507,6 +510,7 @@ fn a_failed_append_gives_the_client_an_error() {
 
 #[test]
 fn a_version_1_state_file_still_loads() {
+    let _alone = crate::alone();
     let work = TempDir::new("durable-v1");
     let state = work.0.join("state.json");
     // A state file as earlier builds wrote it: one pretty-printed version 1 document.
@@ -593,6 +597,7 @@ fn files_in(directory: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn a_torn_tail_is_dropped_and_damage_in_the_middle_refused() {
+    let _alone = crate::alone();
     let work = TempDir::new("durable-torn");
     let state = work.0.join("state.json");
     let args = args(&state, &[]);

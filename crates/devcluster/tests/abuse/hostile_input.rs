@@ -401,6 +401,7 @@ fn still_answers(base: &str) {
 
 #[test]
 fn hostile_input_gets_the_apiservers_answers_and_the_server_keeps_answering() {
+    let _alone = crate::alone();
     let work = TempDir::new("abuse-hostile");
     let args: Vec<String> = [
         "--listen",
@@ -424,7 +425,7 @@ fn hostile_input_gets_the_apiservers_answers_and_the_server_keeps_answering() {
             case.declared_length,
         );
         let said = message(&body);
-        println!("{:<55} -> {status} {said}", case.name);
+        report!("{:<55} -> {status} {said}", case.name);
         if status != case.status || !said.contains(case.says) {
             failures.push(format!(
                 "{}: expected {} containing {:?}, got {status} {said:?}",

@@ -79,6 +79,7 @@ fn watch(address: &str, name: &str, version: &str, expected: u64, seen: Arc<Atom
 
 #[test]
 fn two_hundred_watchers_lose_no_event_during_1000_writes() {
+    let _alone = crate::alone();
     let work = TempDir::new("abuse-watchers");
     let args: Vec<String> = [
         "--listen",
@@ -157,7 +158,7 @@ fn two_hundred_watchers_lose_no_event_during_1000_writes() {
     let got: Vec<u64> = counts.iter().map(|c| c.load(Ordering::Relaxed)).collect();
     let lost: u64 = got.iter().map(|g| WRITES.saturating_sub(*g)).sum();
     let fewest = got.iter().min().copied().unwrap_or_default();
-    println!(
+    report!(
         "watchers: {WATCHERS}; writes: {WRITES} from {WRITERS} writers in {:.2} s ({:.0} writes/s); events per watcher: fewest {fewest}, expected {WRITES}; events lost: {lost}; last event {:.2} s after the last write",
         writing.as_secs_f64(),
         WRITES as f64 / writing.as_secs_f64(),

@@ -291,7 +291,7 @@ pub fn run_patch(data: &[u8]) {
     ) else {
         return;
     };
-    use imagestream_devcluster::patch::handler::{self, FieldValidation, PatchTarget, PatchType};
+    use imagestream_devcluster::patch::handler::{self, PatchTarget, PatchType};
     // The server's path: the patch handler picks the format and checks the result.
     let patch_type = match choice % 3 {
         0 => PatchType::Merge,

@@ -363,7 +363,7 @@ fn check_type_meta(resource: &Resource, object: &Value, body: &[u8]) -> Result<(
             // `transformDecodeError` then has no kind to name and summarizes the body.
             let message = format!(
                 "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go struct field .{field} of type string",
-                go_value_name(value)
+                go_json_type(value)
             );
             return Err(bad_request(format!(
                 "the object provided is unrecognized (must be of type {}): {message} ({})",
@@ -618,7 +618,9 @@ fn go_found(found: &str, go_type: &str) -> String {
     }
 }
 
-fn go_value_name(value: &Value) -> &'static str {
+/// The word Go's `encoding/json` uses for a JSON value in an `UnmarshalTypeError` (`cannot
+/// unmarshal number into …`); the patch handler and the protobuf schema check say it too.
+pub(crate) fn go_json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "bool",

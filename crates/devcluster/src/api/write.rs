@@ -453,7 +453,7 @@ impl Cluster {
         target: &Target,
         kind: &str,
     ) -> Result<Value, ApiResponse> {
-        use crate::patch::handler::{self, FieldValidation, PatchTarget, PatchType};
+        use crate::patch::handler::{self, PatchTarget, PatchType};
         // The media type decides first, before the body is read, as in kube-apiserver.
         let media_type = media_type(request);
         let Some(patch_type) = PatchType::from_media_type(media_type) else {
@@ -469,7 +469,7 @@ impl Cluster {
             namespace: target.namespace.as_deref(),
             kind,
         };
-        let validation = FieldValidation::from_query(query.get("fieldValidation"));
+        let validation = FieldValidation::from_query(query.get("fieldValidation"), "PatchOptions")?;
         handler::apply(existing, patch_type, &patch, validation, aimed_at).map_err(|refused| {
             failure(
                 refused.code,

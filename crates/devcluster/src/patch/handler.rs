@@ -24,8 +24,10 @@
 //! * a patched object larger than [`MAX_OBJECT_BYTES`] is refused as etcd refuses it behind
 //!   kube-apiserver: `500`, `etcdserver: request is too large`.
 
-use super::json_patch::{self as rfc6902, go_json_type, Failure};
+use super::json_patch::{self as rfc6902, Failure};
 use super::{merge_schema_for, strategic_merge_patch, PatchErrorKind};
+use crate::decode::go_json_type;
+use crate::decode::FieldValidation;
 use crate::limits::{json_size, too_deep, MAX_OBJECT_BYTES, MAX_OBJECT_DEPTH};
 use crate::registry::go_quote;
 use serde_json::{json, Value};
@@ -49,30 +51,6 @@ impl PatchType {
             "application/merge-patch+json" => Some(Self::Merge),
             "application/strategic-merge-patch+json" => Some(Self::Strategic),
             _ => None,
-        }
-    }
-}
-
-/// The request's `fieldValidation`, which decides how strictly the handler decodes the patch
-/// document. kube-apiserver's default when the parameter is absent is `Warn`, which decodes as
-/// strictly as `Strict` but only warns about unknown fields (devcluster sends no warnings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldValidation {
-    /// `Ignore`: the lenient decoders.
-    Ignore,
-    /// `Warn`, also the default.
-    Warn,
-    /// `Strict`: unknown fields are errors.
-    Strict,
-}
-
-impl FieldValidation {
-    /// The directive of a `fieldValidation` query value (absent or unknown: `Warn`).
-    pub fn from_query(value: Option<&str>) -> Self {
-        match value {
-            Some("Ignore") => Self::Ignore,
-            Some("Strict") => Self::Strict,
-            _ => Self::Warn,
         }
     }
 }

@@ -27,7 +27,8 @@
 //! [`crate::limits::MAX_OBJECT_DEPTH`]; it is checked before the operation runs, so a hostile
 //! patch never builds a deep value.
 
-use super::handler::FieldValidation;
+use crate::decode::go_json_type;
+use crate::decode::FieldValidation;
 use crate::limits::{json_size, nesting_depth, MAX_OBJECT_DEPTH};
 use ::json_patch::jsonptr::PointerBuf;
 use ::json_patch::{
@@ -69,18 +70,6 @@ impl Decoded<'_> {
     /// patch applied; empty unless `fieldValidation=Strict`.
     pub fn strict_errors(&self) -> &[String] {
         &self.strict_errors
-    }
-}
-
-/// The word Go's `encoding/json` uses for a JSON value in an `UnmarshalTypeError`.
-pub(super) fn go_json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 

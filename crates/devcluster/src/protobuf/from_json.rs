@@ -15,6 +15,7 @@
 use super::gofields::{go_field, LIST_WRAPPERS};
 use super::served::has_type_meta;
 use super::{go_type_name, gotime, message_for, quantity, to_json};
+use crate::decode::go_json_type;
 use base64::Engine;
 use protobuf::reflect::{
     FieldDescriptor, MessageDescriptor, ReflectValueBox, RuntimeFieldType, RuntimeType,
@@ -89,7 +90,7 @@ pub fn check_json(api_version: &str, kind: &str, object: &Value) -> Result<Check
     let Some(map) = object.as_object() else {
         return Err(TypeError::Invalid(format!(
             "{prefix}json: cannot unmarshal {} into Go value of type {}",
-            json_kind(object),
+            go_json_type(object),
             go_type_name(&descriptor)
         )));
     };
@@ -171,18 +172,6 @@ fn join(path: &str, key: &str) -> String {
         key.to_owned()
     } else {
         format!("{path}.{key}")
-    }
-}
-
-/// Go's word for the kind of a JSON value in a type error.
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
@@ -302,7 +291,7 @@ impl Decoder {
             if has_type_meta(descriptor.full_name()) && (key == "apiVersion" || key == "kind") {
                 if !value.is_string() && !value.is_null() {
                     let at = place.field(&struct_name, key);
-                    self.save(at.type_error(json_kind(value), "string"));
+                    self.save(at.type_error(go_json_type(value), "string"));
                 }
                 continue;
             }
@@ -341,7 +330,7 @@ impl Decoder {
             RuntimeFieldType::Repeated(kind) => {
                 let Value::Array(items) = value else {
                     let go = format!("[]{}", go_type(&kind));
-                    self.save(place.type_error(json_kind(value), &go));
+                    self.save(place.type_error(go_json_type(value), &go));
                     return Ok(());
                 };
                 let mut values = Vec::with_capacity(items.len());
@@ -360,7 +349,7 @@ impl Decoder {
             RuntimeFieldType::Map(key_kind, kind) => {
                 let Value::Object(entries) = value else {
                     let go = format!("map[{}]{}", go_type(&key_kind), go_type(&kind));
-                    self.save(place.type_error(json_kind(value), &go));
+                    self.save(place.type_error(go_json_type(value), &go));
                     return Ok(());
                 };
                 if key_kind != RuntimeType::String {
@@ -421,7 +410,7 @@ impl Decoder {
         }
         if LIST_WRAPPERS.contains(&name) {
             let Value::Array(items) = value else {
-                self.save(place.type_error(json_kind(value), &go_type_name(descriptor)));
+                self.save(place.type_error(go_json_type(value), &go_type_name(descriptor)));
                 return Ok(None);
             };
             let mut message = descriptor.new_instance();
@@ -435,7 +424,7 @@ impl Decoder {
                 self.object(descriptor, object, place, None)?,
             ))),
             other => {
-                self.save(place.type_error(json_kind(other), &go_type_name(descriptor)));
+                self.save(place.type_error(go_json_type(other), &go_type_name(descriptor)));
                 Ok(None)
             }
         }
@@ -462,7 +451,7 @@ fn zero(kind: &RuntimeType) -> ReflectValueBox {
 /// A JSON scalar as a value of `kind`; `Err(Saved(what))` names the JSON value for Go's type
 /// error (`string`, `number 1.5`).
 fn scalar(kind: &RuntimeType, value: &Value) -> Result<ReflectValueBox, Bad> {
-    let mismatch = || Bad::Saved(json_kind(value).to_owned());
+    let mismatch = || Bad::Saved(go_json_type(value).to_owned());
     let number = || match value {
         Value::Number(number) => Ok(number),
         _ => Err(mismatch()),
@@ -542,7 +531,7 @@ fn special(
     let std_error = |into: &str| {
         format!(
             "json: cannot unmarshal {} into Go value of type {into}",
-            json_kind(value)
+            go_json_type(value)
         )
     };
     let mut message = descriptor.new_instance();
